@@ -1,0 +1,28 @@
+"""The marts (schema `marts`), each one SQL file in sql/ run for one report month."""
+
+import dagster as dg
+
+from assets.reference import ref_indicators, ref_units
+from assets.unit_workbooks import catalogue_year, unit_workbooks
+from dti import reference
+from dti.periods import ReportMonth
+from dti.warehouse import run_sql
+from pipelines.partitions import report_months
+from pipelines.resources import WarehouseResource
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
+          deps=[unit_workbooks, ref_indicators, ref_units],
+          description="Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)")
+def indicator_attainment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    years = set(reference.indicators()["year"])
+    year = catalogue_year(month, years)
+    if year != month.year:
+        context.log.warning(f"Năm {month.year} chưa có danh mục chỉ tiêu: dùng danh mục năm {year}")
+    with warehouse.connect() as con:
+        run_sql(con, "indicator_attainment", report_month=str(month), catalogue_year=year)
+        counts = dict(con.execute(
+            "select status, count(*) from marts.indicator_attainment where report_month = ? group by 1",
+            [str(month)]).fetchall())
+    return dg.MaterializeResult(metadata={"report_month": str(month), **{k: int(v) for k, v in counts.items()}})

@@ -1,0 +1,172 @@
+"""Unit workbooks (`units/`): read, validate, land into staging, account for every row."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from dti import reference
+from dti.failures import Failure, FailureLog, to_frame
+from dti.manifest import InboxFile, list_files
+from dti.periods import ReportMonth
+from dti.template import rubric_of
+from dti.units import UnitResolver, load_units
+from dti.warehouse import replace_rows, transaction
+from pipelines.partitions import report_months
+from pipelines.resources import InboxResource, WarehouseResource
+from schemas.unit_workbook import dti_frame, general_info_frame, indicator_frame
+from sources.unit_workbook import SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS, read_unit_workbook
+
+SOURCE = "units"
+
+
+@dataclass
+class LandedWorkbook:
+    file: InboxFile
+    unit_code: str | None = None
+    rows_read: int = 0
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    readable: bool = True
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(len(f) for f in self.frames.values())
+
+
+def catalogue_year(month: ReportMonth, years: set[int]) -> int:
+    """The report month's catalogue, or the latest earlier one (SPEC §7)."""
+    earlier = [y for y in years if y <= month.year]
+    return max(earlier) if earlier else min(years)
+
+
+def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver, catalogue: pd.DataFrame,
+                     criteria: pd.DataFrame) -> LandedWorkbook:
+    result = LandedWorkbook(file)
+    log = FailureLog(str(month), SOURCE, file.name)
+    try:
+        book = read_unit_workbook(file.path)
+    except Exception as exc:  # corrupt, not a workbook, password-protected: one failure, the month goes on
+        log.add("file_unreadable", detail=type(exc).__name__)
+        result.readable, result.failures = False, log.failures
+        return result
+    result.rows_read = book.rows_read
+    sheet = book.first_sheet
+    unit_code = resolver.resolve(book.unit_code_text) if book.unit_code_text else None
+    name_code = resolver.resolve(book.unit_name_text)
+    if unit_code is None and book.unit_code_text is not None:
+        log.add("unit_unknown", sheet=sheet, column="Mã đơn vị", value=book.unit_code_text)
+    elif unit_code and name_code and unit_code != name_code:
+        log.add("unit_mismatch", sheet=sheet, column="Mã đơn vị", value=book.unit_code_text)
+    elif unit_code is None:
+        unit_code = name_code
+        if unit_code is None:
+            log.add("unit_unknown", sheet=SHEET_GENERAL, column="Tên cơ quan, đơn vị", value=book.unit_name_text)
+    try:
+        declared = ReportMonth.parse(_month_text(book.report_month_text))
+        if declared != month:
+            log.add("misfiled", sheet=sheet, column="Kỳ báo cáo", value=str(declared), expected=str(month))
+    except ValueError:
+        log.add("report_month_invalid", sheet=sheet, column="Kỳ báo cáo", value=book.report_month_text)
+    for missing in book.missing_sheets:
+        if missing != SHEET_DTI or rubric_of(_level(unit_code)) is not None:
+            log.add("sheet_missing", column=missing)
+    for name, table in book.tables.items():
+        for column in table.missing:
+            log.add("header_missing", sheet=name, column=column)
+    if log.failures:  # the workbook as a whole cannot be placed: every row is rejected
+        result.failures = log.failures
+        return result
+    result.unit_code = unit_code
+    year = catalogue_year(month, set(catalogue["year"]))
+    codes = set(catalogue.loc[catalogue["year"] == year, "indicator_code"])
+    if SHEET_GENERAL in book.tables:
+        result.frames[SHEET_GENERAL] = general_info_frame(book.tables[SHEET_GENERAL].rows, log)
+    if SHEET_INDICATORS in book.tables:
+        result.frames[SHEET_INDICATORS] = indicator_frame(book.tables[SHEET_INDICATORS].rows, log, codes, year)
+    rubric = rubric_of(_level(unit_code))
+    if rubric and SHEET_DTI in book.tables:
+        rubric_rows = criteria[(criteria["rubric"] == rubric) & (criteria["level"] == "criterion")]
+        result.frames[SHEET_DTI] = dti_frame(book.tables[SHEET_DTI].rows, log, rubric_rows, rubric)
+    elif SHEET_DTI in book.tables:  # a department's DTI sheet is not expected: read, not scored
+        result.rows_read -= len(book.tables[SHEET_DTI].rows)
+    result.failures = log.failures
+    return result
+
+
+def _month_text(value: object) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m")  # a date cell
+    return str(value)
+
+
+def _level(unit_code: str | None) -> str:
+    return {u.code: u.level for u in load_units()}.get(unit_code, "")
+
+
+def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:
+    """Read every workbook of the month, land what passed, replace the month's rows in one transaction."""
+    resolver = UnitResolver()
+    catalogue, criteria = reference.indicators(), reference.rubric_criteria()
+    files = list_files(inbox / str(month) / SOURCE, (".xlsx", ".xlsm"))
+    landed = [process_workbook(f, month, resolver, catalogue, criteria) for f in files]
+    newest: dict[str, LandedWorkbook] = {}
+    for book in landed:  # the newest workbook of a unit wins; earlier ones stay on record
+        if book.unit_code and (book.unit_code not in newest
+                               or book.file.modified_at >= newest[book.unit_code].file.modified_at):
+            newest[book.unit_code] = book
+    current = {id(b) for b in newest.values()}
+    staging = {SHEET_GENERAL: [], SHEET_INDICATORS: [], SHEET_DTI: []}
+    manifest = []
+    for book in landed:
+        for sheet, frame in book.frames.items():
+            staging[sheet].append(frame.assign(report_month=str(month), unit_code=book.unit_code,
+                                               file_name=book.file.name, is_current=id(book) in current))
+        manifest.append({
+            "report_month": str(month), "source": SOURCE, "file_name": book.file.name,
+            "size_bytes": book.file.size_bytes, "sha256": book.file.sha256, "modified_at": book.file.modified_at,
+            "unit_code": book.unit_code, "is_current": id(book) in current, "rows_read": book.rows_read,
+            "rows_loaded": book.rows_loaded, "rows_rejected": book.rows_read - book.rows_loaded,
+            "readable": book.readable})
+    failures = to_frame([f for book in landed for f in book.failures])
+    tables = {SHEET_GENERAL: "staging.unit_general_info", SHEET_INDICATORS: "staging.unit_indicators",
+              SHEET_DTI: "staging.unit_dti_answers"}
+    with transaction(con):
+        for sheet, table in tables.items():
+            frame = pd.concat(staging[sheet], ignore_index=True) if staging[sheet] else None
+            if frame is not None and sheet == SHEET_GENERAL:
+                frame = frame.drop(columns="row_number")
+            replace_rows(con, table, frame, report_month=str(month))
+        replace_rows(con, "quality.validation_failures", failures, report_month=str(month), source=SOURCE)
+        replace_rows(con, "raw.files", pd.DataFrame(manifest), report_month=str(month), source=SOURCE)
+    return {"files": len(files), "rows_read": sum(b.rows_read for b in landed),
+            "rows_loaded": sum(b.rows_loaded for b in landed), "failures": len(failures),
+            "units_received": len(newest)}
+
+
+@dg.asset(partitions_def=report_months, group_name="sources", pool="duckdb",
+          description="Sổ số liệu của các đơn vị (units/): ThongTinChung, ChiTieu, DTI — staging.unit_*")
+def unit_workbooks(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                   inbox: InboxResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    with warehouse.connect() as con:
+        summary = land_unit_workbooks(con, inbox.root, month)
+    context.log.info(f"Kỳ {month}: {summary['files']} tệp, {summary['rows_loaded']}/{summary['rows_read']} dòng "
+                     f"hợp lệ, {summary['failures']} lỗi")
+    return dg.MaterializeResult(metadata={"report_month": str(month), **summary})
+
+
+@dg.asset_check(asset=unit_workbooks, partitions_def=report_months,
+                description="Mỗi tệp: số dòng đọc = số dòng nạp + số dòng bị loại")
+def unit_workbook_rows_accounted(context: dg.AssetCheckExecutionContext,
+                                 warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    month = str(ReportMonth.from_partition_key(context.partition_key))
+    with warehouse.connect() as con:
+        bad = con.execute(
+            "select file_name, rows_read, rows_loaded, rows_rejected from raw.files where report_month = ? "
+            "and source = ? and rows_read <> rows_loaded + rows_rejected", [month, SOURCE]).fetchall()
+        files = con.execute("select count(*) from raw.files where report_month = ? and source = ?",
+                            [month, SOURCE]).fetchone()[0]
+    return dg.AssetCheckResult(passed=not bad, metadata={"report_month": month, "files": files,
+                                                          "unbalanced_files": [b[0] for b in bad]})

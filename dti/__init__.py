@@ -1,0 +1,1 @@
+"""DTI warehouse: the monthly digital-transformation figures of Vũng Tàu city."""

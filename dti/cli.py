@@ -1,0 +1,128 @@
+"""The `dti` command: run a report month, write the unit templates, run the demo."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dti import paths
+from dti.periods import ReportMonth
+
+app = typer.Typer(help="Kho dữ liệu chuyển đổi số (DTI) thành phố Vũng Tàu", no_args_is_help=True,
+                  add_completion=False)
+console = Console()
+
+
+def _month(value: str) -> ReportMonth:
+    try:
+        return ReportMonth.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME, defaulting to data/dagster, with the repository's dagster.yaml in it."""
+    home = Path(os.environ.get("DAGSTER_HOME") or "data/dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(paths.REPO_DIR / "dagster.yaml", home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def run_month(month: ReportMonth, quiet: bool = True) -> bool:
+    """Materialise one report month end to end in this process (the in-process executor)."""
+    ensure_dagster_home()
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+    job = defs.resolve_job_def("monthly_report")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(partition_key=month.partition_key, instance=instance, raise_on_error=False,
+                                        tags={"report_month": str(month)})
+    return result.success
+
+
+def month_summary(month: ReportMonth) -> Table:
+    from dti.warehouse import connect
+
+    table = Table(title=f"Kỳ báo cáo {month}")
+    for column in ("Nguồn", "Tệp", "Dòng đọc", "Dòng nạp", "Dòng lỗi"):
+        table.add_column(column, justify="right" if column != "Nguồn" else "left")
+    with connect(read_only=True) as con:
+        for row in con.execute(
+                "select source, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected) from raw.files "
+                "where report_month = ? group by 1 order by 1", [str(month)]).fetchall():
+            table.add_row(*[str(v) for v in row])
+    return table
+
+
+@app.command()
+def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM, ví dụ 2024-06")) -> None:
+    """Chạy trọn một kỳ báo cáo: đọc hộp thư, kiểm tra, nạp vào kho, tính các bảng tổng hợp."""
+    month = _month(report_month)
+    console.print(f"Kỳ báo cáo [bold]{month}[/] (phân vùng Dagster {month.partition_key}): "
+                  f"từ {month.start:%d/%m/%Y} đến trước {month.end:%d/%m/%Y}")
+    console.print(f"Hộp thư: {paths.inbox_dir() / str(month)}  →  kho: {paths.warehouse_path()}")
+    started = time.monotonic()
+    ok = run_month(month)
+    console.print(month_summary(month))
+    if not ok:
+        console.print("[red]Có bước chạy lỗi; xem nhật ký Dagster (dagster dev -m pipelines.definitions).[/]")
+        raise typer.Exit(1)
+    console.print(f"Xong trong {time.monotonic() - started:.1f} giây.")
+
+
+@app.command()
+def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
+             out: Path = typer.Option(Path("data/templates"), help="Thư mục ghi biểu mẫu")) -> None:
+    """Tạo 30 biểu mẫu Excel cho các đơn vị điền số liệu."""
+    from dti.template import write_templates
+
+    month = _month(report_month)
+    written = write_templates(month, out / str(month))
+    console.print(f"Đã tạo {len(written)} biểu mẫu trong {out / str(month)}")
+
+
+@app.command()
+def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ báo cáo mẫu, cách nhau dấu phẩy"),
+         seed: int = typer.Option(2024, help="Hạt giống ngẫu nhiên của dữ liệu mẫu")) -> None:
+    """Tạo hộp thư mẫu (29 đơn vị + TPVT, nhiều kỳ), chạy từng kỳ và chỉ chỗ xem kết quả."""
+    from dti.sample_inbox import write_sample_inbox
+
+    month_list = [_month(m) for m in months.split(",")]
+    inbox = paths.inbox_dir()
+    console.print(f"Tạo dữ liệu mẫu trong {inbox} ...")
+    written = write_sample_inbox(inbox, month_list, seed=seed)
+    console.print(f"Đã ghi {written} tệp.")
+    for month in month_list:
+        console.print(f"Chạy kỳ {month} ...")
+        if not run_month(month):
+            console.print(f"[red]Kỳ {month} chạy lỗi.[/]")
+            raise typer.Exit(1)
+        console.print(month_summary(month))
+    wh = paths.warehouse_path()
+    console.print(f"""
+[bold]Xem kết quả ở đâu[/]
+  Kho DuckDB:          {wh}
+    duckdb -readonly {wh} "select * from marts.indicator_attainment where unit_code = 'TPVT'"
+  Lỗi cần trả đơn vị:  bảng quality.validation_failures
+  Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
+""")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""`dti template YYYY-MM`: the unit workbooks to fill in (SPEC §3.6), with Excel data validation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dti import reference
+from dti.periods import ReportMonth
+from sources.unit_workbook import HEADERS, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
+
+GENERAL_ITEMS = [
+    "Tên cơ quan, đơn vị", "Số lượng người dân từ 15 tuổi trở lên", "Số lượng người dân từ 18 tuổi trở lên",
+    "Số lượng khu phố, thôn, xóm và tương đương", "Số lượng đơn vị trực thuộc", "Số lượng CBCC",
+    "Số lượng viên chức (không tính viên chức thuộc sự nghiệp y tế, giáo dục)", "Số lượng máy chủ vật lý",
+    "Số lượng máy trạm", "Số lượng hệ thống thông tin", "Số lượng doanh nghiệp",
+    "Số lượng doanh nghiệp nhỏ và vừa", "Số lượng thủ tục hành chính", "Số lượng DVCTT toàn trình",
+    "Số lượng DVCTT một phần", "Đầu mối liên hệ", "Số điện thoại", "Số lượng CBCC lãnh đạo",
+]
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+BOLD = Font(bold=True)
+
+
+def rubric_of(unit_level: str) -> str | None:
+    return {"city": "district", "commune": "commune"}.get(unit_level)
+
+
+def _title(ws, text: str, width: int) -> None:
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1, text).font = Font(bold=True, size=13)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+
+
+def _headers(ws, row: int, sheet: str) -> None:
+    for i, spellings in enumerate(HEADERS[sheet][0].values(), start=1):
+        ws.cell(row, i, spellings[0]).font = BOLD
+
+
+def _decimal_validation(ws, cells: str, minimum: float = 0, maximum: float | None = None,
+                        stop: bool = False) -> None:
+    if maximum is None:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(minimum))
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=str(minimum), formula2=str(maximum))
+    # A warning, not a stop: "Đang thống kê" must stay possible in a figure cell.
+    dv.errorStyle = "stop" if stop else "warning"
+    dv.error, dv.errorTitle = "Đề nghị nhập số (không âm).", "Số liệu không hợp lệ"
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def write_unit_workbook(path: Path, unit: pd.Series, month: ReportMonth, indicators: pd.DataFrame,
+                        criteria: pd.DataFrame | None) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_GENERAL
+    _title(ws, "THÔNG TIN CUNG CẤP PHỤC VỤ ĐÁNH GIÁ CHỈ SỐ CHUYỂN ĐỔI SỐ", 3)
+    for row, (label, value) in enumerate((("Mã đơn vị", unit.unit_code), ("Tên đơn vị", unit.name_vi),
+                                          ("Kỳ báo cáo", str(month))), start=3):
+        ws.cell(row, 1, label).font = BOLD
+        ws.cell(row, 2, value)
+    _headers(ws, 7, SHEET_GENERAL)
+    for i, label in enumerate(GENERAL_ITEMS, start=1):
+        ws.cell(7 + i, 1, i)
+        ws.cell(7 + i, 2, label)
+        ws.cell(7 + i, 3, unit.name_vi if i == 1 else None).fill = INPUT_FILL
+    _decimal_validation(ws, "C9:C22")
+    _decimal_validation(ws, "C25")
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 24
+
+    ws = wb.create_sheet(SHEET_INDICATORS)
+    _title(ws, f"KẾT QUẢ THỰC HIỆN CHỈ TIÊU CHUYỂN ĐỔI SỐ - KỲ {month}", 6)
+    _headers(ws, 3, SHEET_INDICATORS)
+    for row, ind in enumerate(indicators.itertuples(index=False), start=4):
+        ws.cell(row, 1, ind.indicator_code)
+        ws.cell(row, 2, ind.name_vi)
+        for col in (3, 4, 5, 6):
+            ws.cell(row, col).fill = INPUT_FILL
+    last = 3 + len(indicators)
+    _decimal_validation(ws, f"C4:E{last}")
+    ws.column_dimensions["B"].width = 70
+
+    if criteria is not None:
+        ws = wb.create_sheet(SHEET_DTI)
+        _title(ws, f"TỰ ĐÁNH GIÁ CHỈ SỐ CHUYỂN ĐỔI SỐ - KỲ {month}", 8)
+        _headers(ws, 3, SHEET_DTI)
+        yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
+        ws.add_data_validation(yes_no)
+        for row, crit in enumerate(criteria.itertuples(index=False), start=4):
+            ws.cell(row, 1, crit.criterion_code)
+            ws.cell(row, 2, crit.name_vi)
+            ws.cell(row, 3, crit.max_points)
+            for col in (4, 5, 6, 7, 8):
+                ws.cell(row, col).fill = INPUT_FILL
+            low, high = min(0, crit.max_points), max(0, crit.max_points)
+            _decimal_validation(ws, f"D{row}", low, high, stop=True)
+            yes_no.add(f"E{row}")
+        last = 3 + len(criteria)
+        _decimal_validation(ws, f"F4:G{last}")
+        ws.column_dimensions["B"].width = 70
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def unit_indicator_rows(year: int | None = None) -> pd.DataFrame:
+    """The indicators a unit reports itself: those not computed from the exports."""
+    catalogue = reference.indicators()
+    return catalogue[catalogue["source"] == "units"]
+
+
+def criterion_rows(rubric: str) -> pd.DataFrame:
+    criteria = reference.rubric_criteria()
+    return criteria[(criteria["rubric"] == rubric) & (criteria["level"] == "criterion")]
+
+
+def write_templates(month: ReportMonth, out_dir: Path) -> list[Path]:
+    indicators = unit_indicator_rows()
+    paths = []
+    for unit in reference.units().itertuples(index=False):
+        rubric = rubric_of(unit.level)
+        path = out_dir / f"{unit.unit_code}_{month}.xlsx"
+        write_unit_workbook(path, pd.Series(unit._asdict()), month, indicators,
+                            criterion_rows(rubric) if rubric else None)
+        paths.append(path)
+    return paths

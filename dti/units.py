@@ -1,0 +1,66 @@
+"""Unit codes and the alias list that resolves free-text unit names to them."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dti.paths import REFERENCE_DIR
+from dti.textnorm import match_key
+
+_UBND = re.compile(r"^(ubnd|uy ban nhan dan|ủy ban nhân dân|ủy ban nhân dân)\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    level: str  # city | department | commune
+    name_vi: str
+    short_name_vi: str
+    sort_order: int
+
+
+def unit_key(name: object, accents: bool = True) -> str:
+    """Key for a unit name: case, spacing, Unicode form and the "UBND " prefix ignored."""
+    key = match_key(name, accents=accents)
+    key = _UBND.sub("", key)
+    return key
+
+
+@lru_cache(maxsize=1)
+def load_units() -> tuple[Unit, ...]:
+    with (REFERENCE_DIR / "units.csv").open(encoding="utf-8") as fh:
+        return tuple(Unit(r["unit_code"], r["level"], r["name_vi"], r["short_name_vi"], int(r["sort_order"]))
+                     for r in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def load_aliases() -> tuple[tuple[str, str], ...]:
+    with (REFERENCE_DIR / "unit_aliases.csv").open(encoding="utf-8") as fh:
+        return tuple((r["unit_code"], r["alias"]) for r in csv.DictReader(fh))
+
+
+class UnitResolver:
+    """Resolves names through the alias list; an unknown name resolves to None, never a guess."""
+
+    def __init__(self, units=None, aliases=None):
+        units = units if units is not None else load_units()
+        aliases = aliases if aliases is not None else load_aliases()
+        self.codes = {u.code for u in units}
+        names = [(u.code, u.name_vi) for u in units] + [(u.code, u.short_name_vi) for u in units] + list(aliases)
+        self._exact: dict[str, str] = {}
+        folded: dict[str, set[str]] = {}
+        for code, name in names:
+            self._exact.setdefault(unit_key(name), code)
+            folded.setdefault(unit_key(name, accents=False), set()).add(code)
+        # Folding accents is used only where it cannot confuse two units.
+        self._folded = {k: next(iter(v)) for k, v in folded.items() if len(v) == 1}
+
+    def resolve(self, name: object) -> str | None:
+        if name is None:
+            return None
+        text = str(name).strip()
+        if text.upper() in self.codes:
+            return text.upper()
+        return self._exact.get(unit_key(text)) or self._folded.get(unit_key(text, accents=False))

@@ -1,0 +1,81 @@
+"""The DuckDB warehouse: connecting, creating tables, running the SQL files, replacing a month."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dti.paths import SQL_DIR, warehouse_path
+
+LOCK_WAIT_SECONDS = 600
+
+
+def sql_text(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def connect(path: Path | None = None, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS):
+    """Open the warehouse; while another process holds it, wait instead of failing with a raw lock error."""
+    path = Path(path or warehouse_path())
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    try:
+        if not read_only:
+            con.execute(sql_text("create_tables"))
+        yield con
+    finally:
+        con.close()
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
+    """Run sql/<name>.sql in one transaction, with `$param` placeholders bound by name."""
+    con.execute("begin transaction")
+    try:
+        for statement in _statements(sql_text(name)):
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            con.execute(statement, used)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _statements(text: str) -> list[str]:
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frames: pd.DataFrame | None, **where) -> None:
+    """Delete the rows matching `where` and insert `frames` by column name (call inside a transaction)."""
+    condition = " and ".join(f"{k} = ${k}" for k in where)
+    con.execute(f"delete from {table} where {condition}", where)
+    if frames is not None and not frames.empty:
+        con.register("_incoming", frames)
+        try:
+            con.execute(f"insert into {table} by name select * from _incoming")
+        finally:
+            con.unregister("_incoming")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    con.execute("begin transaction")
+    try:
+        yield con
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

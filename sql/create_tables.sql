@@ -1,0 +1,127 @@
+-- Every table the pipeline writes, created once; idempotent.
+create schema if not exists ref;
+create schema if not exists raw;
+create schema if not exists staging;
+create schema if not exists quality;
+create schema if not exists marts;
+
+-- Manifest of every file seen in the inbox (SPEC §3): audit, re-runs, resubmissions.
+create table if not exists raw.files (
+    report_month varchar not null,
+    source varchar not null,
+    file_name varchar not null,
+    size_bytes bigint,
+    sha256 varchar,
+    modified_at timestamp,          -- the file's mtime, local time: when it counts as received
+    unit_code varchar,              -- units/ only: whose workbook it is
+    is_current boolean,             -- units/ only: the newest workbook of its unit for the month
+    rows_read integer not null,
+    rows_loaded integer not null,
+    rows_rejected integer not null,
+    readable boolean not null
+);
+
+create table if not exists quality.validation_failures (
+    report_month varchar not null,
+    source varchar not null,
+    file_name varchar not null,
+    sheet varchar,
+    row_number integer,             -- as seen in Excel or a text editor; null for a whole-file failure
+    column_name varchar,
+    check_name varchar not null,
+    failure_value varchar,
+    message varchar not null
+);
+
+-- The unit workbooks (SPEC §3.6), one row per sheet row that passed validation.
+create table if not exists staging.unit_general_info (
+    report_month varchar not null,
+    unit_code varchar not null,
+    file_name varchar not null,
+    is_current boolean not null,
+    item_no integer not null,
+    label varchar,
+    value_text varchar,             -- officials' contact details (items 16-17) stay here, never in marts
+    value_number double
+);
+
+create table if not exists staging.unit_indicators (
+    report_month varchar not null,
+    unit_code varchar not null,
+    file_name varchar not null,
+    is_current boolean not null,
+    row_number integer not null,
+    indicator_code varchar not null,
+    numerator double,
+    denominator double,
+    value_pct double,               -- the unit's own Kết quả (%), as written
+    no_data boolean not null,       -- "Chưa đánh giá được", "Đang thống kê": declared as no data yet
+    note varchar
+);
+
+create table if not exists staging.unit_dti_answers (
+    report_month varchar not null,
+    unit_code varchar not null,
+    file_name varchar not null,
+    is_current boolean not null,
+    row_number integer not null,
+    criterion_code varchar not null,
+    max_points double,
+    self_score double,
+    answer boolean,
+    numerator double,
+    denominator double,
+    evidence varchar
+);
+
+create table if not exists marts.indicator_attainment (
+    report_month varchar not null,
+    unit_code varchar not null,
+    indicator_code varchar not null,
+    numerator double,
+    denominator double,
+    value_pct double,
+    target_text varchar,
+    target_level varchar,
+    status varchar not null,
+    source varchar not null,
+    rollup_excluded boolean,        -- a bare percentage: shown for its unit, left out of TPVT's sums
+    units_in_rollup integer,        -- TPVT: how many units' figures were summed
+    note varchar
+);
+
+create table if not exists marts.dti_scores (
+    report_month varchar not null,
+    unit_code varchar not null,
+    rubric varchar not null,
+    criterion_code varchar not null,
+    group_code varchar not null,
+    max_points double,
+    self_score double,
+    computed_score double,
+    final_score double,
+    basis varchar
+);
+
+create table if not exists marts.dti_summary (
+    report_month varchar not null,
+    unit_code varchar not null,
+    rubric varchar not null,
+    group_I double, group_II double, group_III double, group_IV double,
+    group_V double, group_VI double, group_VII double, group_VIII double,
+    bonus_penalty double,
+    total_score double,
+    rank integer
+);
+
+create table if not exists marts.submission_status (
+    report_month varchar not null,
+    unit_code varchar not null,
+    source varchar not null,
+    received boolean not null,
+    received_at timestamp,
+    last_received_at timestamp,
+    on_time boolean,
+    rows_loaded integer,
+    rows_rejected integer
+);

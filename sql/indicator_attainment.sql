@@ -1,0 +1,98 @@
+-- marts.indicator_attainment for one report month ($report_month), from the indicators
+-- units declare in their ChiTieu sheet (SPEC §3.6, §4, §7).
+-- Each unit: one row per indicator it declared (a figure, or "no data yet").
+-- TPVT: one row per catalogue indicator; its own workbook's figure wins, else the sum of
+-- the units' numerators and denominators (bare percentages are left out of the sum).
+delete from marts.indicator_attainment where report_month = $report_month;
+
+insert into marts.indicator_attainment by name
+with catalogue as (
+    select * from ref.indicators where year = $catalogue_year
+),
+applied_target as (  -- the city's own target when it has one, else the province's, else the nation's
+    select indicator_code, level as target_level, target_text, comparator, lower_bound
+    from ref.indicator_targets
+    where year = $catalogue_year and comparator is not null
+    qualify row_number() over (
+        partition by indicator_code
+        order by case level when 'city' then 1 when 'province' then 2 else 3 end) = 1
+),
+declared as (
+    select d.unit_code, d.indicator_code, d.no_data, d.note,
+           case when d.numerator is not null and d.denominator is not null then d.numerator end as numerator,
+           case when d.numerator is not null and d.denominator is not null then d.denominator end as denominator,
+           d.value_pct as declared_pct
+    from staging.unit_indicators d
+    join catalogue c using (indicator_code)
+    where d.report_month = $report_month and d.is_current
+      -- a template row left blank is not a declaration
+      and (d.numerator is not null or d.denominator is not null or d.value_pct is not null or d.no_data)
+),
+unit_rows as (
+    select unit_code, indicator_code, numerator, denominator, declared_pct,
+           numerator is null and declared_pct is not null as rollup_excluded,
+           null::integer as units_in_rollup,
+           'units' as source,
+           case when numerator is null and declared_pct is not null
+                then 'Chỉ có tỷ lệ %, không có tử số/mẫu số: không cộng vào số liệu toàn thành phố'
+                when no_data then coalesce(note, 'Đơn vị báo chưa có số liệu') end as note
+    from declared
+    where unit_code <> 'TPVT'
+),
+rollup as (
+    select indicator_code, sum(numerator) as numerator, sum(denominator) as denominator,
+           count(*)::integer as units_in_rollup
+    from declared
+    where unit_code <> 'TPVT' and numerator is not null
+    group by indicator_code
+),
+city_own as (
+    select * from declared where unit_code = 'TPVT' and (numerator is not null or declared_pct is not null)
+),
+city_rows as (
+    select 'TPVT' as unit_code, c.indicator_code,
+           case when o.indicator_code is not null then o.numerator else r.numerator end as numerator,
+           case when o.indicator_code is not null then o.denominator else r.denominator end as denominator,
+           o.declared_pct,
+           false as rollup_excluded,
+           case when o.indicator_code is null then r.units_in_rollup end as units_in_rollup,
+           case when o.indicator_code is not null then 'units'
+                when r.indicator_code is not null then 'units (tổng hợp)'
+                else c.source end as source,
+           case when o.indicator_code is not null then 'Số liệu do UBND thành phố tự kê khai'
+                when r.indicator_code is not null then 'Tổng tử số/mẫu số của ' || r.units_in_rollup || ' đơn vị'
+                else 'Chưa có số liệu' end as note
+    from catalogue c
+    left join city_own o using (indicator_code)
+    left join rollup r using (indicator_code)
+),
+all_rows as (
+    select * from unit_rows
+    union all by name
+    select * from city_rows
+),
+valued as (
+    select a.*,
+           case when a.numerator is not null and a.denominator > 0 then a.numerator * 100.0 / a.denominator
+                when a.numerator is null then a.declared_pct end as value_pct
+    from all_rows a
+)
+select $report_month as report_month, v.unit_code, v.indicator_code, v.numerator, v.denominator, v.value_pct,
+       t.target_text, t.target_level,
+       case
+           when v.value_pct is null or t.comparator is null then 'no_data'
+           when (case t.comparator
+                     when '>=' then lhs >= rhs when '>' then lhs > rhs
+                     when '<=' then lhs <= rhs when '<' then lhs < rhs end) then 'achieved'
+           else 'not_achieved'
+       end as status,
+       v.source, v.rollup_excluded, v.units_in_rollup, v.note
+from valued v
+left join applied_target t using (indicator_code),
+-- Exact comparison (SPEC §7): numerator × 100 against bound × denominator, in decimals.
+lateral (select
+    case when v.numerator is not null and v.denominator > 0
+         then v.numerator::decimal(38, 8) * 100 else v.value_pct::decimal(38, 8) end as lhs,
+    case when v.numerator is not null and v.denominator > 0
+         then t.lower_bound::decimal(38, 8) * v.denominator::decimal(38, 8)
+         else t.lower_bound::decimal(38, 8) end as rhs);

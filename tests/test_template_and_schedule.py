@@ -1,0 +1,62 @@
+import os
+from datetime import datetime
+
+import dagster as dg
+from openpyxl import load_workbook
+
+from dti.periods import TZ, ReportMonth
+from dti.sample_inbox import encode_cp1258, write_sample_inbox
+from dti.template import write_templates
+from pipelines.definitions import defs
+from pipelines.sensors import inbox_sensor
+
+
+def test_template_writes_30_workbooks_with_validation(tmp_path):
+    paths = write_templates(ReportMonth(2024, 6), tmp_path)
+    assert len(paths) == 30
+    commune = load_workbook(tmp_path / "PHUONG_8_2024-06.xlsx")
+    assert commune.sheetnames == ["ThongTinChung", "ChiTieu", "DTI"]
+    assert commune["ThongTinChung"]["B3"].value == "PHUONG_8" and commune["ThongTinChung"]["B5"].value == "2024-06"
+    dti = commune["DTI"]
+    assert dti.max_row == 3 + 82
+    assert any(dv.formula1 == '"Có,Không"' for dv in dti.data_validations.dataValidation)
+    department = load_workbook(tmp_path / "VHTT_2024-06.xlsx")
+    assert department.sheetnames == ["ThongTinChung", "ChiTieu"]  # departments have no DTI sheet
+    assert load_workbook(tmp_path / "TPVT_2024-06.xlsx")["DTI"].max_row == 3 + 85  # the district rubric
+
+
+def test_schedule_runs_report_month_on_the_13th():
+    schedule = defs.get_schedule_def("monthly_report_schedule")
+    assert schedule.cron_schedule == "0 6 13 * *" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 6, 13, 6, tzinfo=TZ))
+    request = schedule.evaluate_tick(context).run_requests[0]
+    assert request.partition_key == "2024-05-10"  # report month 2024-06
+
+
+def test_sensor_reruns_the_month_of_a_changed_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_INBOX", str(tmp_path))
+    f = tmp_path / "2024-06" / "units" / "a.xlsx"
+    f.parent.mkdir(parents=True)
+    f.write_bytes(b"x")
+    context = dg.build_sensor_context()
+    first = list(inbox_sensor(context))
+    assert [r.partition_key for r in first] == ["2024-05-10"]
+    assert list(inbox_sensor(dg.build_sensor_context(cursor=context.cursor))) == []
+    os.utime(f, (1e9, 1e9))
+    again = list(inbox_sensor(dg.build_sensor_context(cursor=context.cursor)))
+    assert [r.partition_key for r in again] == ["2024-05-10"]
+
+
+def test_cp1258_keeps_vietnamese():
+    data = encode_cp1258("Phường Thắng Nhất")
+    import unicodedata
+    assert unicodedata.normalize("NFC", data.decode("cp1258")) == "Phường Thắng Nhất"
+
+
+def test_sample_inbox_has_all_sources(tmp_path):
+    write_sample_inbox(tmp_path, [ReportMonth(2024, 6)], seed=1)
+    month = tmp_path / "2024-06"
+    assert sorted(p.name for p in month.iterdir()) == sorted(
+        ["onestop", "procedures", "qlvb", "ioc_feedback", "ioc_accounts", "units"])
+    assert len(list((month / "units").glob("*.xlsx"))) == 30 + 1 + 1  # 30 units, a resubmission, a misfiled one
+    assert {p.suffix for p in (month / "onestop").iterdir()} == {".csv", ".txt", ".xlsx"}

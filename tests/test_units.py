@@ -1,0 +1,35 @@
+import unicodedata
+
+import pytest
+
+from dti.units import UnitResolver
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return UnitResolver()
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Pường 8", "PHUONG_8"),
+    ("P.8", "PHUONG_8"),
+    ("UBND Phường 8", "PHUONG_8"),
+    ("  ubnd   PHƯỜNG 8 ", "PHUONG_8"),
+    ("Phòng VH&TT", "VHTT"),
+    ("Phòng VH TT", "VHTT"),
+    ("Phòng TC-KH", "TCKH"),
+    ("Phòng LĐTB và XH", "LDTBXH"),
+    ("Xã Long Sơn", "LONG_SON"),
+    ("UBND TP. Vũng Tàu", "TPVT"),
+    ("Pường Thắng Nhì", "THANG_NHI"),
+    (unicodedata.normalize("NFD", "Phường Rạch Dừa"), "RACH_DUA"),
+    ("PHUONG_10", "PHUONG_10"),
+    ("Phuong 11", "PHUONG_11"),  # typed without accents, still only one unit it can be
+])
+def test_aliases_resolve(resolver, name, code):
+    assert resolver.resolve(name) == code
+
+
+@pytest.mark.parametrize("name", ["Phường 6", "Phường 99", "Phòng Kinh tế - Hạ tầng", "", None])
+def test_unknown_names_do_not_resolve(resolver, name):
+    assert resolver.resolve(name) is None
