@@ -5,6 +5,7 @@ import logging
 import os
 import shutil
 import time
+import warnings
 from pathlib import Path
 
 import typer
@@ -41,6 +42,7 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     ensure_dagster_home()
     import dagster as dg
 
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are "preview"
     from pipelines.definitions import defs
 
     if quiet:
@@ -114,7 +116,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     console.print(f"""
 [bold]Xem kết quả ở đâu[/]
   Kho DuckDB:          {wh}
-    duckdb -readonly {wh} "select * from marts.indicator_attainment where unit_code = 'TPVT'"
+    .venv/bin/python -c "import duckdb; duckdb.connect('{wh}', read_only=True).sql('from marts.indicator_attainment').show()"
   Lỗi cần trả đơn vị:  bảng quality.validation_failures
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
 """)

@@ -23,6 +23,23 @@ def first_occurrence(name: str) -> pa.Check:
     return pa.Check(lambda s: ~s.duplicated(keep="first"), name=name)
 
 
+def fraction_columns() -> dict[str, pa.Column]:
+    """Tử số and Mẫu số: non-negative when given."""
+    return {"numerator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
+            "denominator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True)}
+
+
+def numerator_within_denominator() -> pa.Check:
+    return pa.Check(lambda f: ~(f["numerator"] > f["denominator"]), name="numerator_gt_denominator")
+
+
+def parsed_rows(out: list[dict], columns: list[str], log: FailureLog, sheet: str, floats: list[str]) -> pd.DataFrame:
+    """The rows whose cells all parsed, as a typed frame (a row with a bad cell is already logged)."""
+    frame = pd.DataFrame(out, columns=columns)
+    frame = frame[~frame["row_number"].isin(log.rows_with_failures(sheet))]
+    return frame.astype({c: "float64" for c in floats})
+
+
 def _number(raw, log: FailureLog, sheet: str, row: int, column: str, grouped: bool) -> tuple[float | None, bool]:
     """(value, is_no_data); a value that is neither a number nor a no-data phrase is logged."""
     if is_blank(raw):
@@ -76,17 +93,14 @@ def indicator_frame(rows, log: FailureLog, catalogue_codes: set[str], catalogue_
                     "numerator": numerator, "denominator": denominator, "value_pct": value_pct,
                     "no_data": nd1 or nd2 or nd3,
                     "note": None if is_blank(note) else str(note)})
-    frame = pd.DataFrame(out, columns=["row_number", "indicator_code", "numerator", "denominator", "value_pct",
-                                       "no_data", "note"])
-    frame = frame[~frame["row_number"].isin(log.rows_with_failures(sheet))]
-    frame = frame.astype({"numerator": "float64", "denominator": "float64", "value_pct": "float64"})
+    frame = parsed_rows(out, ["row_number", "indicator_code", "numerator", "denominator", "value_pct", "no_data",
+                              "note"], log, sheet, floats=["numerator", "denominator", "value_pct"])
     schema = pa.DataFrameSchema({
         "indicator_code": pa.Column(str, [is_in(catalogue_codes, "indicator_unknown"),
                                           first_occurrence("indicator_duplicate")]),
-        "numerator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
-        "denominator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
+        **fraction_columns(),
         "value_pct": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
-    }, checks=[pa.Check(lambda f: ~(f["numerator"] > f["denominator"]), name="numerator_gt_denominator")], name=sheet)
+    }, checks=[numerator_within_denominator()], name=sheet)
     return validate(frame, schema, log, sheet, DISPLAY[sheet], blame={"numerator_gt_denominator": "numerator"},
                     expected={"indicator_unknown": catalogue_year,
                               "numerator_gt_denominator": lambda r: _int_if_whole(r["denominator"])})
@@ -109,22 +123,19 @@ def dti_frame(rows, log: FailureLog, criteria: pd.DataFrame, rubric: str) -> pd.
         out.append({"row_number": row, "criterion_code": str(values.get("criterion_code") or "").strip().upper(),
                     "self_score": self_score, "answer": answer, "numerator": numerator, "denominator": denominator,
                     "evidence": None if is_blank(evidence) else str(evidence)})
-    frame = pd.DataFrame(out, columns=["row_number", "criterion_code", "self_score", "answer", "numerator",
-                                       "denominator", "evidence"])
-    frame = frame[~frame["row_number"].isin(log.rows_with_failures(sheet))]
+    frame = parsed_rows(out, ["row_number", "criterion_code", "self_score", "answer", "numerator", "denominator",
+                              "evidence"], log, sheet, floats=["self_score", "numerator", "denominator"])
     # Max points come from the rubric, not from what the unit typed over them.
     max_points = dict(zip(criteria["criterion_code"], criteria["max_points"]))
     frame["max_points"] = frame["criterion_code"].map(max_points).astype("float64")
-    frame = frame.astype({"self_score": "float64", "numerator": "float64", "denominator": "float64"})
     schema = pa.DataFrameSchema({
         "criterion_code": pa.Column(str, [is_in(max_points, "criterion_unknown"),
                                           first_occurrence("criterion_duplicate")]),
-        "numerator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
-        "denominator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
+        **fraction_columns(),
     }, checks=[
         pa.Check(lambda f: ~(f["self_score"] > f["max_points"].clip(lower=0)), name="score_above_max"),
         pa.Check(lambda f: ~(f["self_score"] < f["max_points"].clip(upper=0)), name="score_below_min"),
-        pa.Check(lambda f: ~(f["numerator"] > f["denominator"]), name="numerator_gt_denominator"),
+        numerator_within_denominator(),
     ], name=sheet)
     blame = {"score_above_max": "self_score", "score_below_min": "self_score",
              "numerator_gt_denominator": "numerator"}
