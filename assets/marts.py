@@ -12,7 +12,7 @@ from pipelines.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
-          deps=[unit_workbooks, ref_indicators, ref_units],
+          deps=[unit_workbooks, ref_indicators, ref_units, "unit_measures"],
           description="Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)")
 def indicator_attainment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = ReportMonth.from_partition_key(context.partition_key)
@@ -26,3 +26,15 @@ def indicator_attainment(context: dg.AssetExecutionContext, warehouse: Warehouse
             "select status, count(*) from marts.indicator_attainment where report_month = ? group by 1",
             [str(month)]).fetchall())
     return dg.MaterializeResult(metadata={"report_month": str(month), **{k: int(v) for k, v in counts.items()}})
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
+          deps=["onestop", "qlvb", "procedures", "ioc_accounts", "ioc_feedback", unit_workbooks, ref_units],
+          description="Tử số / mẫu số theo đơn vị của SPEC §3.7, tính từ các dòng hợp lệ của dữ liệu xuất")
+def unit_measures(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    with warehouse.connect() as con:
+        run_sql(con, "unit_measures", report_month=str(month), period_start=month.start, period_end=month.end)
+        rows = con.execute("select count(*) from marts.unit_measures where report_month = ?",
+                           [str(month)]).fetchone()[0]
+    return dg.MaterializeResult(metadata={"report_month": str(month), "rows": int(rows)})

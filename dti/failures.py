@@ -39,19 +39,21 @@ class Failure:
 class FailureLog:
     """Collects the failures of one file; every failure names its sheet, row and column."""
 
-    def __init__(self, report_month: str, source: str, file_name: str):
+    def __init__(self, report_month: str, source: str, file_name: str = ""):
         self.report_month, self.source, self.file_name = report_month, source, file_name
         self.failures: list[Failure] = []
 
     def add(self, check_name: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
-            value: object = None, expected: object = "", detail: str = "") -> None:
+            value: object = None, expected: object = "", detail: str = "", file_name: str | None = None) -> None:
         shown = None if value is None else str(value)
         self.failures.append(Failure(
-            self.report_month, self.source, self.file_name, sheet, row, column, check_name, shown,
+            self.report_month, self.source, file_name or self.file_name, sheet, row, column, check_name, shown,
             message_for(check_name, value=shown, column=column or "", expected=expected, detail=detail)))
 
-    def rows_with_failures(self, sheet: str) -> set[int]:
-        return {f.row_number for f in self.failures if f.sheet == sheet and f.row_number is not None}
+    def rows_with_failures(self, sheet: str | None, file_name: str | None = None) -> set[int]:
+        file_name = file_name or self.file_name
+        return {f.row_number for f in self.failures
+                if f.sheet == sheet and f.file_name == file_name and f.row_number is not None}
 
 
 def to_frame(failures: list[Failure]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 
 from dti import reference
 from dti.periods import ReportMonth
+from dti.textnorm import strip_accents
 from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
@@ -123,8 +124,7 @@ class SampleWriter:
         if style == "upper":
             return [h.upper() for h in headers]
         if style == "bare":
-            return [unicodedata.normalize("NFD", h).encode("ascii", "ignore").decode().replace("đ", "d") for h in
-                    headers]
+            return [strip_accents(h) for h in headers]
         if style == "spaced":
             return [f" {h}  " for h in headers]
         return list(headers)
@@ -224,7 +224,8 @@ class SampleWriter:
                     out = kind == "Đi"
                     appendix = out and rng.random() < 0.2
                     paper = not out and rng.random() < 0.15
-                    rows.append([f"{n + 1}/{'UBND' if unit.level != 'department' else unit.unit_code}-VP",
+                    issuer = unit.unit_code.replace("_", "") if out else rng.choice(["UBND", "STTTT", "SNV", "VP"])
+                    rows.append([f"{n + 1}/{issuer}-{'VP' if out else 'UBND'}",
                                  _dmy(_moment(rng, month), False), kind, unit.name_vi, secret,
                                  _yn(rng, 0.995, "x"), _yn(rng, 0.97 if out else 0, "x"),
                                  _yn(rng, 0.96 if out else 0, "x"), _yn(rng, 0.95 if out else 0, "x"),
@@ -300,7 +301,7 @@ class SampleWriter:
                    13: rng.randint(100, 160), 14: rng.randint(40, 80), 15: rng.randint(50, 90),
                    16: "Nguyễn Văn Cán Bộ", 17: "0254 3" + str(rng.randint(100000, 999999)), 18: rng.randint(3, 6)}
         if unit.level == "city":
-            figures.update({6: 420, 7: 900, 9: 1400, 18: 60})
+            figures.update({6: 420, 7: 900, 9: 1400, 18: 100})
         for item, value in figures.items():
             if value is not None:
                 ws.cell(7 + item, 3, value)

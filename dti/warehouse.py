@@ -1,6 +1,7 @@
 """The DuckDB warehouse: connecting, creating tables, running the SQL files, replacing a month."""
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,8 +55,9 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
 
 
 def _statements(text: str) -> list[str]:
-    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Statements of a SQL file; our SQL keeps `--` and `;` out of its string literals."""
+    text = re.sub(r"--[^\n]*", "", text)
+    return [s.strip() for s in text.split(";") if s.strip()]
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frames: pd.DataFrame | None, **where) -> None:

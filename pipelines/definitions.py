@@ -1,15 +1,15 @@
 """Everything Dagster loads: `dagster dev -m pipelines.definitions`."""
 import dagster as dg
 
-from assets import marts, reference, unit_workbooks
+from assets import exports, marts, reference, unit_workbooks
 from pipelines.jobs import monthly_job
 from pipelines.resources import InboxResource, WarehouseResource
 from pipelines.schedules import monthly_schedule
 from pipelines.sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([reference, unit_workbooks, marts]),
-    asset_checks=dg.load_asset_checks_from_modules([reference, unit_workbooks, marts]),
+    assets=dg.load_assets_from_modules([reference, unit_workbooks, exports, marts]),
+    asset_checks=dg.load_asset_checks_from_modules([reference, unit_workbooks, exports, marts]),
     jobs=[monthly_job],
     schedules=[monthly_schedule],
     sensors=[inbox_sensor],

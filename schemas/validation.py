@@ -43,13 +43,16 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, log: FailureLog, s
         exp = expected.get(check_name, "")
         if callable(exp):
             exp = exp(row)
-        log.add(check_name, sheet=sheet, row=int(row["row_number"]), column=display.get(column, column),
-                value=_shown(value), expected=exp)
+        log.add(check_name, sheet=row.get("sheet", sheet), row=int(row["row_number"]),
+                column=display.get(column, column), value=_shown(value), expected=exp,
+                file_name=row.get("file_name"))
         bad_index.add(case.index)
     return frame.drop(index=list(bad_index))
 
 
 def _shown(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

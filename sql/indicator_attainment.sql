@@ -1,8 +1,8 @@
--- marts.indicator_attainment for one report month ($report_month), from the indicators
--- units declare in their ChiTieu sheet (SPEC §3.6, §4, §7).
--- Each unit: one row per indicator it declared (a figure, or "no data yet").
--- TPVT: one row per catalogue indicator; its own workbook's figure wins, else the sum of
--- the units' numerators and denominators (bare percentages are left out of the sum).
+-- marts.indicator_attainment for one report month ($report_month) (SPEC §4, §7).
+-- Indicators computed from the exports (SPEC §3.7) come from marts.unit_measures; the others
+-- from what units declare in their ChiTieu sheet (a figure, or "no data yet").
+-- TPVT: one row per catalogue indicator; for declared indicators its own workbook's figure
+-- wins, else the sum of the units' numerators and denominators (bare percentages left out).
 delete from marts.indicator_attainment where report_month = $report_month;
 
 insert into marts.indicator_attainment by name
@@ -24,7 +24,7 @@ declared as (
            d.value_pct as declared_pct
     from staging.unit_indicators d
     join catalogue c using (indicator_code)
-    where d.report_month = $report_month and d.is_current
+    where d.report_month = $report_month and d.is_current and c.source = 'units'
       -- a template row left blank is not a declaration
       and (d.numerator is not null or d.denominator is not null or d.value_pct is not null or d.no_data)
 ),
@@ -38,6 +38,14 @@ unit_rows as (
                 when no_data then coalesce(note, 'Đơn vị báo chưa có số liệu') end as note
     from declared
     where unit_code <> 'TPVT'
+),
+measured as (
+    select m.unit_code, m.code as indicator_code, m.numerator, m.denominator, null::double as declared_pct,
+           false as rollup_excluded, null::integer as units_in_rollup, m.source,
+           case when m.denominator = 0 then 'Không phát sinh (0/0)' end as note
+    from marts.unit_measures m
+    join catalogue c on c.indicator_code = m.code and c.source <> 'units'
+    where m.report_month = $report_month
 ),
 rollup as (
     select indicator_code, sum(numerator) as numerator, sum(denominator) as denominator,
@@ -65,11 +73,25 @@ city_rows as (
     from catalogue c
     left join city_own o using (indicator_code)
     left join rollup r using (indicator_code)
+    where c.source = 'units'
+),
+city_measured as (
+    select 'TPVT' as unit_code, c.indicator_code, m.numerator, m.denominator, null::double as declared_pct,
+           false as rollup_excluded, null::integer as units_in_rollup, c.source,
+           case when m.indicator_code is null then 'Chưa có số liệu'
+                when m.denominator = 0 then 'Không phát sinh (0/0)' end as note
+    from catalogue c
+    left join measured m on m.indicator_code = c.indicator_code and m.unit_code = 'TPVT'
+    where c.source <> 'units'
 ),
 all_rows as (
     select * from unit_rows
     union all by name
+    select * from measured where unit_code <> 'TPVT'
+    union all by name
     select * from city_rows
+    union all by name
+    select * from city_measured
 ),
 valued as (
     select a.*,
