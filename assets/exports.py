@@ -34,10 +34,18 @@ PIPELINES = {
 }
 
 
+def raw_frame(table, file_name: str, columns) -> pd.DataFrame:
+    """The rows as read, every value as text: what an audit or a re-run starts from."""
+    records = [{"file_name": file_name, "sheet": table.sheet, "row_number": number,
+                **{c: None if values.get(c) is None else str(values[c]) for c in columns}}
+               for number, values in table.rows]
+    return pd.DataFrame(records, columns=["file_name", "sheet", "row_number", *columns])
+
+
 def read_month(pipeline: ExportPipeline, files: list[InboxFile], month: ReportMonth, log: FailureLog,
-               resolver: UnitResolver) -> tuple[pd.DataFrame, dict[str, dict]]:
-    """Typed rows of every file (in name order) and, per file, what was read."""
-    frames, per_file = [], {}
+               resolver: UnitResolver) -> tuple[pd.DataFrame, dict[str, dict], pd.DataFrame]:
+    """Typed rows of every file (in name order), per file what was read, and the raw rows."""
+    frames, per_file, raw = [], {}, []
     for file in files:
         stats = {"rows_read": 0, "readable": True}
         per_file[file.name] = stats
@@ -57,6 +65,7 @@ def read_month(pipeline: ExportPipeline, files: list[InboxFile], month: ReportMo
             stats["readable"] = False
             continue
         stats["rows_read"] = table.rows_read
+        raw.append(raw_frame(table, file.name, pipeline.source.headers))
         for row_number, fields in table.malformed:
             log.add("row_malformed", sheet=table.sheet, row=row_number, value=fields, expected=table.width,
                     file_name=file.name)
@@ -64,7 +73,8 @@ def read_month(pipeline: ExportPipeline, files: list[InboxFile], month: ReportMo
                       .assign(_modified_at=file.modified_at))
     if not frames:  # no file, or none readable: an empty frame of the same shape
         frames = [type_rows([], pipeline.schema.columns, log, resolver, "", None).assign(_modified_at=pd.NaT)]
-    return pd.concat(frames, ignore_index=True), per_file
+    raw_rows = pd.concat(raw, ignore_index=True) if raw else None
+    return pd.concat(frames, ignore_index=True), per_file, raw_rows
 
 
 def mark_current(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -78,7 +88,7 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
     pipeline = PIPELINES[name]
     files = list_files(inbox / str(month) / name, SUFFIXES)
     log = FailureLog(str(month), name)
-    frame, per_file = read_month(pipeline, files, month, log, UnitResolver())
+    frame, per_file, raw_rows = read_month(pipeline, files, month, log, UnitResolver())
     schema, blame, expected = pipeline.schema.schema(month)
     frame = validate(frame.reset_index(drop=True), schema, log, None, pipeline.schema.display, expected=expected,
                      blame=blame)
@@ -92,7 +102,12 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
         "rows_read": per_file[f.name]["rows_read"], "rows_loaded": int(loaded.get(f.name, 0)),
         "rows_rejected": per_file[f.name]["rows_read"] - int(loaded.get(f.name, 0)),
         "readable": per_file[f.name]["readable"]} for f in files])
+    raw_table = f"raw.{name}_rows"
+    con.execute(f"create table if not exists {raw_table} (report_month varchar, file_name varchar, sheet varchar, "
+                f"row_number integer, {', '.join(f'{c} varchar' for c in pipeline.source.headers)})")
     with transaction(con):
+        replace_rows(con, raw_table, None if raw_rows is None else raw_rows.assign(report_month=str(month)),
+                     report_month=str(month))
         replace_rows(con, pipeline.table, frame, report_month=str(month))
         replace_rows(con, "quality.validation_failures", to_frame(log.failures), report_month=str(month),
                      source=name)

@@ -155,18 +155,3 @@ def unit_workbooks(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     context.log.info(f"Kỳ {month}: {summary['files']} tệp, {summary['rows_loaded']}/{summary['rows_read']} dòng "
                      f"hợp lệ, {summary['failures']} lỗi")
     return dg.MaterializeResult(metadata={"report_month": str(month), **summary})
-
-
-@dg.asset_check(asset=unit_workbooks, partitions_def=report_months,
-                description="Mỗi tệp: số dòng đọc = số dòng nạp + số dòng bị loại")
-def unit_workbook_rows_accounted(context: dg.AssetCheckExecutionContext,
-                                 warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(ReportMonth.from_partition_key(context.partition_key))
-    with warehouse.connect() as con:
-        bad = con.execute(
-            "select file_name, rows_read, rows_loaded, rows_rejected from raw.files where report_month = ? "
-            "and source = ? and rows_read <> rows_loaded + rows_rejected", [month, SOURCE]).fetchall()
-        files = con.execute("select count(*) from raw.files where report_month = ? and source = ?",
-                            [month, SOURCE]).fetchone()[0]
-    return dg.AssetCheckResult(passed=not bad, metadata={"report_month": month, "files": files,
-                                                          "unbalanced_files": [b[0] for b in bad]})

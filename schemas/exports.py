@@ -11,6 +11,7 @@ import pandera.pandas as pa
 
 from dti.periods import ReportMonth, month_of
 from schemas.columns import Col
+from schemas.validation import non_negative
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ExportSchema:
             expected["out_of_month"] = lambda row, c=self.month_column: str(month_of(row[c]))
         for column, col in self.columns.items():
             if col.kind == "money":
-                columns[column] = pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True)
+                columns[column] = pa.Column(float, non_negative(), nullable=True)
         checks, blame = [], {}
         for name, blamed, other, fn in self.frame_checks:
             checks.append(pa.Check(fn, name=name))

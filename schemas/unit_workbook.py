@@ -6,7 +6,7 @@ import pandera.pandas as pa
 
 from dti.failures import FailureLog
 from dti.vnparse import Number, is_blank, is_no_data_text, parse_bool, parse_number
-from schemas.validation import validate
+from schemas.validation import non_negative, validate
 from sources.unit_workbook import DISPLAY, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
 
 GENERAL_ITEMS = range(1, 19)  # items 1-17 of seed 004, plus 18 = number of leaders
@@ -25,8 +25,8 @@ def first_occurrence(name: str) -> pa.Check:
 
 def fraction_columns() -> dict[str, pa.Column]:
     """Tử số and Mẫu số: non-negative when given."""
-    return {"numerator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
-            "denominator": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True)}
+    return {"numerator": pa.Column(float, non_negative(), nullable=True),
+            "denominator": pa.Column(float, non_negative(), nullable=True)}
 
 
 def numerator_within_denominator() -> pa.Check:
@@ -75,7 +75,7 @@ def general_info_frame(rows, log: FailureLog) -> pd.DataFrame:
     frame = frame[~frame["row_number"].isin(log.rows_with_failures(sheet))]
     schema = pa.DataFrameSchema({
         "item_no": pa.Column(int, [is_in(GENERAL_ITEMS, "item_unknown"), first_occurrence("item_duplicate")]),
-        "value_number": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
+        "value_number": pa.Column(float, non_negative(), nullable=True),
     }, name=sheet)
     return validate(frame.astype({"value_number": "float64"}), schema, log, sheet,
                     {"item_no": "STT", "value_number": DISPLAY[sheet]["value"]})
@@ -99,7 +99,7 @@ def indicator_frame(rows, log: FailureLog, catalogue_codes: set[str], catalogue_
         "indicator_code": pa.Column(str, [is_in(catalogue_codes, "indicator_unknown"),
                                           first_occurrence("indicator_duplicate")]),
         **fraction_columns(),
-        "value_pct": pa.Column(float, pa.Check.ge(0, name="negative"), nullable=True),
+        "value_pct": pa.Column(float, non_negative(), nullable=True),
     }, checks=[numerator_within_denominator()], name=sheet)
     return validate(frame, schema, log, sheet, DISPLAY[sheet], blame={"numerator_gt_denominator": "numerator"},
                     expected={"indicator_unknown": catalogue_year,

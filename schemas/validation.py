@@ -7,6 +7,11 @@ import pandera.pandas as pa
 from dti.failures import FailureLog
 
 
+def non_negative() -> pa.Check:
+    # pandera's built-in checks keep their own names; ours must carry the messages.csv check name
+    return pa.Check(lambda s: s >= 0, name="negative")
+
+
 def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, log: FailureLog, sheet: str,
              display: dict[str, str], expected: dict[str, object] | None = None,
              blame: dict[str, str] | None = None) -> pd.DataFrame:

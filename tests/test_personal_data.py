@@ -1,0 +1,41 @@
+"""Citizens' names, ID-card and phone numbers never reach the warehouse, the failures or Dagster's storage."""
+from pathlib import Path
+
+import duckdb
+
+from dti.cli import run_month
+from dti.paths import warehouse_path
+from dti.periods import ReportMonth
+from dti.sample_inbox import FEEDBACK_HEADERS, ONESTOP_HEADERS
+from tests.test_exports import dossier, write_text, write_xlsx
+
+NAME, CCCD, PHONE = "Trần Thị Bí Mật", "079188001234", "0987654321"
+
+
+def test_personal_data_is_dropped_at_read_time(env):
+    inbox = env / "inbox" / "2024-06"
+    rows = [dossier("H1"), dossier("H2", fee="sai"), dossier("H3", unit="Phường 99")]
+    for row in rows:
+        row[14:17] = [NAME, CCCD, PHONE]
+    write_text(inbox / "onestop" / "a.csv", ONESTOP_HEADERS, rows)
+    write_xlsx(inbox / "ioc_feedback" / "f.xlsx", FEEDBACK_HEADERS, [
+        ["PA1", "Phường 8", "15/05/2024 08:00", "20/05/2024", "", "Đang xử lý", NAME, PHONE],
+        ["PA2", "Phường 8", "15/05/2024 08:00", "hạn sai", "", "Đang xử lý", NAME, PHONE]])
+    assert run_month(ReportMonth(2024, 6))
+
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        assert con.execute("select count(*) from staging.dossiers").fetchone()[0] == 1
+        assert con.execute("select count(*) from quality.validation_failures").fetchone()[0] == 3
+        for schema, table, column in con.execute(
+                "select table_schema, table_name, column_name from information_schema.columns "
+                "where data_type = 'VARCHAR'").fetchall():
+            hits = con.execute(f'select count(*) from "{schema}"."{table}" where "{column}" like ? or "{column}" '
+                               f'like ? or "{column}" like ?', [f"%{NAME}%", f"%{CCCD}%", f"%{PHONE}%"]).fetchone()
+            assert hits[0] == 0, f"{schema}.{table}.{column}"
+    written = [p for root in (warehouse_path().parent, env / "dagster") for p in Path(root).rglob("*") if p.is_file()]
+    assert written
+    for path in written:
+        data = path.read_bytes()
+        for secret in (CCCD, PHONE, NAME):
+            for encoding in ("utf-8", "utf-16-le"):
+                assert secret.encode(encoding) not in data, f"{secret} in {path}"
