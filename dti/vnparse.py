@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from dti.textnorm import match_key
 
@@ -18,6 +19,7 @@ _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 EXCEL_EPOCH = datetime(1899, 12, 30)
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # times without a zone are local (SPEC §7)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def parse_bool(raw: object) -> bool | None:
 
 
 _DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+                  r"\s*(Z|[+-]\d{2}:?\d{2})?$")
 _SERIAL = re.compile(r"^\d{1,6}(\.\d+)?$")
 
 
@@ -118,12 +121,16 @@ def parse_datetime(raw: object) -> ParsedTime:
     for pattern, order in ((_DMY, "dmy"), (_ISO, "ymd")):
         m = pattern.match(text)
         if m:
-            a, b, c, hh, mm, ss = m.groups()
+            a, b, c, hh, mm, ss = m.groups()[:6]
+            zone = m.groups()[6] if order == "ymd" else None
             day, month, year = (int(a), int(b), int(c)) if order == "dmy" else (int(c), int(b), int(a))
             try:
                 value = datetime(year, month, day, int(hh or 0), int(mm or 0), int(ss or 0))
             except ValueError:
                 raise ValueError("ngày không tồn tại") from None
+            if zone:  # an explicit offset: convert to Asia/Ho_Chi_Minh wall time
+                offset = timezone.utc if zone == "Z" else datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+                value = value.replace(tzinfo=offset).astimezone(LOCAL).replace(tzinfo=None)
             return ParsedTime(value, hh is not None)
     if _SERIAL.match(text):
         return _from_serial(float(text))

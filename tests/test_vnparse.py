@@ -51,6 +51,8 @@ def test_yes_no_rejects_other_text():
     ("2024-06-05T08:00:00", datetime(2024, 6, 5, 8), True),
     (45448, datetime(2024, 6, 5), False),           # Excel serial of 2024-06-05
     ("45448.5", datetime(2024, 6, 5, 12), True),
+    ("2024-06-05T01:00:00Z", datetime(2024, 6, 5, 8), True),          # UTC → Asia/Ho_Chi_Minh
+    ("2024-06-05 08:00:00+07:00", datetime(2024, 6, 5, 8), True),
 ])
 def test_dates(raw, expected, has_time):
     parsed = parse_datetime(raw)
