@@ -6,7 +6,8 @@ from assets.reference import ref_indicators, ref_units
 from assets.unit_workbooks import catalogue_year, unit_workbooks
 from dti import reference
 from dti.periods import ReportMonth
-from dti.warehouse import run_sql
+from dti.scoring import score_frame
+from dti.warehouse import query, replace_rows, run_sql, transaction
 from pipelines.partitions import report_months
 from pipelines.resources import WarehouseResource
 
@@ -38,3 +39,41 @@ def unit_measures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         rows = con.execute("select count(*) from marts.unit_measures where report_month = ?",
                            [str(month)]).fetchone()[0]
     return dg.MaterializeResult(metadata={"report_month": str(month), "rows": int(rows)})
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[unit_workbooks, "onestop", ref_units],
+          description="Tình trạng nộp báo cáo: đơn vị × nguồn, đúng hạn hay trễ")
+def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    with warehouse.connect() as con:
+        run_sql(con, "submission_status", report_month=str(month), deadline=month.deadline)
+        late = con.execute("select count(*) filter (not received), count(*) filter (on_time = false) "
+                           "from marts.submission_status where report_month = ? and source = 'units'",
+                           [str(month)]).fetchone()
+    return dg.MaterializeResult(metadata={"report_month": str(month), "not_received": late[0], "late": late[1]})
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
+          deps=[unit_measures, indicator_attainment, submission_status, "ref_rubric_criteria"],
+          description="Điểm DTI theo tiêu chí, lũy kế từ đầu năm: tự đánh giá, tính từ dữ liệu, điểm cuối cùng")
+def dti_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    with warehouse.connect() as con:
+        inputs = query(con, "dti_inputs", report_month=str(month), year_start=f"{month.year}-01")
+        scores = score_frame(inputs).assign(report_month=str(month))
+        with transaction(con):
+            replace_rows(con, "marts.dti_scores", scores, report_month=str(month))
+    computed = int(scores["computed_score"].notna().sum())
+    return dg.MaterializeResult(metadata={"report_month": str(month), "rows": len(scores),
+                                          "computed": computed})
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_scores],
+          description="Tổng hợp điểm DTI theo nhóm, tổng điểm và xếp hạng phường, xã")
+def dti_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = ReportMonth.from_partition_key(context.partition_key)
+    with warehouse.connect() as con:
+        run_sql(con, "dti_summary", report_month=str(month))
+        top = con.execute("select unit_code, total_score from marts.dti_summary where report_month = ? "
+                          "and rank = 1", [str(month)]).fetchall()
+    return dg.MaterializeResult(metadata={"report_month": str(month), "top": [f"{u}: {t:g}" for u, t in top]})

@@ -371,5 +371,8 @@ def write_sample_inbox(inbox: Path, months: list[ReportMonth], seed: int = 2024)
         writer.write_onestop(month, rng)
         writer.write_qlvb(month, rng)
         writer.write_ioc(month, rng)
+        for source in ("onestop", "procedures", "qlvb", "ioc_feedback", "ioc_accounts"):  # exported on the 11th
+            for path in (inbox / str(month) / source).iterdir():
+                _set_mtime(path, datetime(month.year, month.month, 11, 7, 30))
         writer.write_unit_workbooks(month, rng, index)
     return writer.files

@@ -54,6 +54,12 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
         raise
 
 
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """The result of sql/<name>.sql, a single SELECT with `$param` placeholders."""
+    statement = _statements(sql_text(name))[0]
+    return con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement}).df()
+
+
 def _statements(text: str) -> list[str]:
     """Statements of a SQL file; our SQL keeps `--` and `;` out of its string literals."""
     text = re.sub(r"--[^\n]*", "", text)

@@ -1,0 +1,45 @@
+-- marts.dti_summary for one report month ($report_month), year to date like marts.dti_scores:
+-- group scores capped at the maximum printed on the group's heading, group IX (bonus and
+-- penalty) added uncapped, and the communes ranked 1, 1, 3 (standard competition ranking).
+delete from marts.dti_summary where report_month = $report_month;
+
+insert into marts.dti_summary by name
+with group_max as (
+    select rubric, group_code, max_points from ref.rubric_criteria where level = 'group'
+),
+group_sums as (  -- a missing final score counts 0
+    select unit_code, rubric, group_code, sum(coalesce(final_score, 0)) as points
+    from marts.dti_scores where report_month = $report_month
+    group by all
+),
+capped as (
+    select s.unit_code, s.rubric, s.group_code,
+           case when s.group_code = 'IX' then s.points else least(s.points, g.max_points) end as points
+    from group_sums s left join group_max g using (rubric, group_code)
+),
+wide as (
+    select unit_code, rubric,
+           coalesce(sum(points) filter (group_code = 'I'), 0) as group_I,
+           coalesce(sum(points) filter (group_code = 'II'), 0) as group_II,
+           coalesce(sum(points) filter (group_code = 'III'), 0) as group_III,
+           coalesce(sum(points) filter (group_code = 'IV'), 0) as group_IV,
+           coalesce(sum(points) filter (group_code = 'V'), 0) as group_V,
+           coalesce(sum(points) filter (group_code = 'VI'), 0) as group_VI,
+           coalesce(sum(points) filter (group_code = 'VII'), 0) as group_VII,
+           coalesce(sum(points) filter (group_code = 'VIII'), 0) as group_VIII,
+           coalesce(sum(points) filter (group_code = 'IX'), 0) as bonus_penalty,
+           sum(points) as total_score
+    from capped group by unit_code, rubric
+)
+select $report_month as report_month, *,
+       case when rubric = 'commune'
+            then rank() over (partition by rubric order by total_score desc) end::integer as rank
+from wide;
+
+-- Stewards: where the unit's self-assessment and the data disagree, largest gap first.
+create or replace view marts.dti_discrepancies as
+select report_month, unit_code, rubric, criterion_code, max_points, self_score, computed_score,
+       computed_score - self_score as difference, basis
+from marts.dti_scores
+where self_score is not null and computed_score is not null and self_score <> computed_score
+order by abs(computed_score - self_score) desc, report_month, unit_code, criterion_code;
