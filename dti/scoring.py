@@ -151,14 +151,6 @@ def penalty_unmet_indicators(max_points: float, unmet: str | None, with_data: in
     return Score(0.0, f"Cả {with_data} chỉ tiêu có số liệu đều đạt → 0 điểm")
 
 
-def penalty_answer(max_points: float, answer) -> Score:
-    if answer is None or pd.isna(answer):
-        return Score(None, "Chưa trả lời Có/Không")
-    if bool(answer):
-        return Score(max_points, f"Trả lời: Có → {_points(max_points)}")
-    return Score(0.0, "Trả lời: Không → 0 điểm")
-
-
 # -- one criterion -------------------------------------------------------------------------------------
 def ratio_inputs(row) -> tuple[object, object, str]:
     """(numerator, denominator, where they come from) as the criterion's `measure` says."""
@@ -204,7 +196,7 @@ def score_criterion(row) -> Score:
     if rule == "penalty":
         if row.measure == "indicators":
             return penalty_unmet_indicators(max_points, row.unmet_indicators, row.indicators_with_data)
-        return penalty_answer(max_points, row.answer)
+        return yes_no(max_points, row.answer)  # Có means the shortfall happened: the (negative) points apply
     if rule == "declared":
         return Score(None, "Chỉ chấm theo điểm tự đánh giá")
     raise ValueError(f"unknown rule {rule}")

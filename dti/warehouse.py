@@ -1,7 +1,6 @@
 """The DuckDB warehouse: connecting, creating tables, running the SQL files, replacing a month."""
 from __future__ import annotations
 
-import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,9 +60,28 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
 
 
 def _statements(text: str) -> list[str]:
-    """Statements of a SQL file; our SQL keeps `--` and `;` out of its string literals."""
-    text = re.sub(r"--[^\n]*", "", text)
-    return [s.strip() for s in text.split(";") if s.strip()]
+    """Statements of a SQL file: split at `;` and drop `--` comments, outside string literals."""
+    statements, current, i, quoted = [], [], 0, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            current.append(ch)
+            quoted = ch != "'"
+        elif ch == "'":
+            current.append(ch)
+            quoted = True
+        elif text.startswith("--", i):
+            i = text.find("\n", i)
+            i = len(text) if i < 0 else i
+            continue
+        elif ch == ";":
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    statements.append("".join(current))
+    return [s.strip() for s in statements if s.strip()]
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frames: pd.DataFrame | None, **where) -> None:

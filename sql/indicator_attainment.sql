@@ -108,7 +108,13 @@ select $report_month as report_month, v.unit_code, v.indicator_code, v.numerator
                      when '<=' then lhs <= rhs when '<' then lhs < rhs end) then 'achieved'
            else 'not_achieved'
        end as status,
-       v.source, v.rollup_excluded, v.units_in_rollup, v.note
+       v.source, v.rollup_excluded, v.units_in_rollup,
+       nullif(concat_ws('; ', v.note,
+           -- numerator and denominator win over a Kết quả (%) that contradicts them (SPEC §7)
+           case when v.numerator is not null and v.denominator > 0 and v.declared_pct is not null
+                     and abs(v.declared_pct - v.value_pct) >= 0.01
+                then 'Kết quả (%) kê khai ' || v.declared_pct || '% không khớp tử số/mẫu số: dùng tử số/mẫu số' end,
+           case when v.value_pct > 100 then 'Vượt 100%: đề nghị kiểm tra' end), '') as note
 from valued v
 left join applied_target t using (indicator_code),
 -- Exact comparison (SPEC §7): numerator × 100 against bound × denominator, in decimals.

@@ -16,3 +16,4 @@ def test_month_of_a_moment():
     assert str(month_of(datetime(2024, 6, 9, 23, 59))) == "2024-06"
     assert str(month_of(datetime(2024, 6, 10, 0, 0))) == "2024-07"
     assert str(month_of(datetime(2024, 12, 15))) == "2025-01"
+

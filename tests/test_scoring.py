@@ -1,8 +1,7 @@
 """Each rule type of the DTI engine on hand-worked cases, threshold edges included."""
 import pytest
 
-from dti.scoring import (bonus, parts, penalty_answer, penalty_unmet_indicators, ratio, reporting, steps, vn_number,
-                         vn_pct, yes_no)
+from dti.scoring import bonus, parts, penalty_unmet_indicators, ratio, reporting, steps, vn_number, vn_pct, yes_no
 
 
 def test_vietnamese_formatting():
@@ -68,4 +67,4 @@ def test_penalties():
     assert hit.computed == -1 and "CQS-03, CQS-06" in hit.basis
     assert penalty_unmet_indicators(-1, None, 12).computed == 0
     assert penalty_unmet_indicators(-1, None, 0).computed is None
-    assert penalty_answer(-1, True).computed == -1 and penalty_answer(-1, False).computed == 0
+    assert yes_no(-1, True).computed == -1 and yes_no(-1, False).computed == 0  # IX.2.2 answered Có

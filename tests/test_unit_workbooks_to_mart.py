@@ -125,3 +125,15 @@ def test_warehouse_meets_the_contract(june_inbox):
     result = subprocess.run([sys.executable, str(CONTRACT_TOOL), str(warehouse_path())], capture_output=True,
                             text=True)
     assert "contract: 0 findings" in result.stdout, result.stdout
+
+
+def test_contradicting_percentage_and_values_above_100_are_flagged(env):
+    write_workbook("PHUONG_9", {"CQS-09": (30, 40, "80%"), "CQS-10": (12, 10, None), "XHS-06": (None, None, "120%")},
+                   datetime(2024, 6, 11, 9))
+    assert run_month(JUNE)
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        ward = mart(con, "PHUONG_9")
+        failures = con.execute("select row_number, check_name from quality.validation_failures").fetchall()
+    assert ward.loc["CQS-09"].value_pct == 75 and "không khớp" in ward.loc["CQS-09"].note  # 30/40 wins over 80%
+    assert ward.loc["XHS-06"].value_pct == 120 and "Vượt 100%" in ward.loc["XHS-06"].note
+    assert failures == [(CHITIEU_ROW["CQS-10"], "numerator_gt_denominator")]
