@@ -67,8 +67,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return nfc(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data, cp_isolation=["utf_16", "cp1258"]).best()
-    encoding = best.encoding if best else "cp1258"
+    # SPEC §3 admits only these: UTF-16 without its BOM has NUL bytes, Windows-1258 never does.
+    candidates = ["utf_16_le", "utf_16_be"] if b"\x00" in data[:4096] else ["cp1258"]
+    best = charset_normalizer.from_bytes(data, cp_isolation=candidates).best()
+    encoding = best.encoding if best else candidates[0]
     try:
         return nfc(data.decode(encoding)), encoding
     except UnicodeDecodeError as exc:
@@ -84,9 +86,9 @@ def read_text(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[s
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("tệp rỗng")
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UnreadableFile("tệp nhị phân, không phải văn bản CSV")
     text, encoding = decode(data)
+    if "\x00" in text[:4096]:
+        raise UnreadableFile("tệp nhị phân, không phải văn bản CSV")
     table = ExportTable(sheet=None, encoding=encoding)
     lines = text.splitlines()
     index = header_index(headers)

@@ -265,3 +265,14 @@ def test_field_reports_and_leaders_by_hand(tmp_path):
     assert got[("PHUONG_8", "CQS-14")] == (1, 3) and got[("PHUONG_8", "VI.3.4")] == (1, 3)
     assert got[("PHUONG_8", "CQS-13")] == (1, 4) and got[("VHTT", "VI.3.3")] == (1, 2)
     assert got[("TPVT", "CQS-13")] == (2, 6) and got[("TPVT", "CQS-14")] == (1, 3)
+
+
+def test_utf16_without_bom_and_a_binary_file(tmp_path):
+    from sources.tabular import UnreadableFile, decode, read_text
+
+    text = "Mã hồ sơ\tĐơn vị\nH1\tPhường 8\n"
+    assert decode(text.encode("utf-16-le")) == (text, "utf_16_le")
+    junk = tmp_path / "x.csv"
+    junk.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnreadableFile):
+        read_text(junk, {"dossier_id": ("Mã hồ sơ",)}, ("dossier_id",))
