@@ -15,6 +15,7 @@ from dti.units import UnitResolver, load_units
 from dti.warehouse import replace_rows, transaction
 from pipelines.partitions import report_months
 from pipelines.resources import InboxResource, WarehouseResource
+from sources.excel import HostileWorkbook
 from schemas.unit_workbook import dti_frame, general_info_frame, indicator_frame
 from sources.unit_workbook import SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS, read_unit_workbook
 
@@ -48,7 +49,7 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     try:
         book = read_unit_workbook(file.path)
     except Exception as exc:  # corrupt, not a workbook, password-protected: one failure, the month goes on
-        log.add("file_unreadable", detail=type(exc).__name__)
+        log.add("file_unreadable", detail=str(exc) if isinstance(exc, HostileWorkbook) else type(exc).__name__)
         result.readable, result.failures = False, log.failures
         return result
     result.rows_read = book.rows_read

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from dti import paths
 from dti.periods import ReportMonth
+from dti.warehouse import run_lock
 
 app = typer.Typer(help="Kho dữ liệu chuyển đổi số (DTI) thành phố Vũng Tàu", no_args_is_help=True,
                   add_completion=False)
@@ -48,7 +49,8 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     if quiet:
         logging.getLogger("dagster").setLevel(logging.WARNING)
     job = defs.resolve_job_def("monthly_report")
-    with dg.DagsterInstance.get() as instance:
+    waiting = lambda: console.print("Một lần chạy khác đang ghi vào kho: chờ đến lượt ...")  # noqa: E731
+    with run_lock(on_wait=waiting), dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(partition_key=month.partition_key, instance=instance, raise_on_error=False,
                                         tags={"report_month": str(month)})
     return result.success

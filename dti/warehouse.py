@@ -1,6 +1,7 @@
 """The DuckDB warehouse: connecting, creating tables, running the SQL files, replacing a month."""
 from __future__ import annotations
 
+import fcntl
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,24 @@ import pandas as pd
 from dti.paths import SQL_DIR, warehouse_path
 
 LOCK_WAIT_SECONDS = 600
+
+
+@contextmanager
+def run_lock(path: Path | None = None, on_wait=None):
+    """One month's run at a time per warehouse: a second `dti run` waits here, it does not fail."""
+    path = Path(path or warehouse_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".run.lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sql_text(name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zipfile
+
 import openpyxl
 
 from dti.textnorm import match_key
@@ -20,8 +22,27 @@ class SheetTable:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)  # (Excel row number, values)
 
 
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # a month's biggest real export is far below this
+MAX_COMPRESSION_RATIO = 200                  # real sheets compress 5-20×; a zip bomb, thousands×
+
+
+class HostileWorkbook(Exception):
+    """A workbook that would expand without bound: rejected before any XML is parsed."""
+
+
+def check_zip_limits(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    expanded = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if expanded > MAX_UNCOMPRESSED_BYTES or expanded / packed > MAX_COMPRESSION_RATIO:
+        raise HostileWorkbook(f"giải nén ra {expanded // (1024 * 1024)} MB từ {packed // 1024} KB")
+
+
 def open_workbook(path: Path):
-    # openpyxl parses XML through defusedxml when it is installed (it is a dependency).
+    """Read-only, cached values of formulas; openpyxl parses through defusedxml (a dependency),
+    which refuses entity expansion ("billion laughs"), and the zip is checked for a bomb first."""
+    check_zip_limits(path)
     return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
@@ -36,9 +57,9 @@ def cell_value(cell) -> object:
     return value
 
 
-def find_sheet(workbook, wanted: str):
+def find_sheet(worksheets, wanted: str):
     key = match_key(wanted, accents=False).replace(" ", "")
-    for ws in workbook.worksheets:
+    for ws in worksheets:
         if match_key(ws.title, accents=False).replace(" ", "") == key:
             return ws
     return None

@@ -16,7 +16,7 @@ from pathlib import Path
 import charset_normalizer
 
 from dti.textnorm import match_key, nfc
-from sources.excel import cell_value, open_workbook
+from sources.excel import HostileWorkbook, cell_value, open_workbook
 
 HEADER_SCAN_LINES = 30
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -67,6 +67,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return nfc(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
+    if b"\x00" not in data[:4096]:
+        lines = data.split(b"\n")
+        utf8_lines = sum(1 for line in lines if _is_utf8(line) and not line.isascii())
+        if utf8_lines:  # some lines are UTF-8, others not: a file pasted together from two exports
+            return nfc("\n".join(_decode_line(line) for line in lines)), "utf-8+cp1258"
     # SPEC §3 admits only these: UTF-16 without its BOM has NUL bytes, Windows-1258 never does.
     candidates = ["utf_16_le", "utf_16_be"] if b"\x00" in data[:4096] else ["cp1258"]
     best = charset_normalizer.from_bytes(data, cp_isolation=candidates).best()
@@ -75,6 +80,18 @@ def decode(data: bytes) -> tuple[str, str]:
         return nfc(data.decode(encoding)), encoding
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"không xác định được bảng mã ({exc.reason})") from None
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _decode_line(line: bytes) -> str:
+    return line.decode("utf-8") if _is_utf8(line) else line.decode("cp1258", errors="replace")
 
 
 def _separator(line: str) -> str:
@@ -119,6 +136,8 @@ def read_text(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[s
 def read_excel(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> ExportTable:
     try:
         workbook = open_workbook(path)
+    except HostileWorkbook as exc:
+        raise UnreadableFile(f"tệp Excel nén bất thường, có thể là zip bomb: {exc}") from None
     except Exception as exc:
         raise UnreadableFile(f"không mở được tệp Excel ({type(exc).__name__})") from None
     try:

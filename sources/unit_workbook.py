@@ -50,10 +50,11 @@ def read_unit_workbook(path: Path) -> UnitWorkbook:
     """Read the three sheets; raises on a file that is not a readable workbook."""
     workbook = open_workbook(path)
     try:
-        first = workbook.worksheets[0]
+        visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        first = (visible or workbook.worksheets)[0]  # a hidden sheet in front is not the form
         result = UnitWorkbook(labelled_value(first, "Mã đơn vị"), labelled_value(first, "Kỳ báo cáo"), first.title)
         for sheet, (headers, required) in HEADERS.items():
-            ws = find_sheet(workbook, sheet)
+            ws = find_sheet(visible, sheet)
             if ws is None:
                 result.missing_sheets.append(sheet)
                 continue

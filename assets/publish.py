@@ -1,0 +1,19 @@
+"""After a month's marts are committed: the read-only snapshot and the Parquet files readers use."""
+import dagster as dg
+
+from assets.marts import dti_summary, indicator_attainment, submission_status, unit_measures
+from dti.periods import ReportMonth
+from dti.publish import parquet_dir, publish
+from pipelines.partitions import report_months
+from pipelines.resources import WarehouseResource
+
+
+@dg.asset(partitions_def=report_months, group_name="publish", pool="duckdb",
+          deps=[indicator_attainment, dti_summary, submission_status, unit_measures],
+          description="Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích và BI")
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    snapshot = publish(warehouse.file)
+    return dg.MaterializeResult(metadata={
+        "report_month": str(ReportMonth.from_partition_key(context.partition_key)),
+        "snapshot": dg.MetadataValue.path(str(snapshot)),
+        "parquet": dg.MetadataValue.path(str(parquet_dir(warehouse.file)))})

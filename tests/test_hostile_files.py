@@ -1,0 +1,41 @@
+"""Workbooks that try to exhaust memory are refused before their XML is parsed."""
+import sys
+from pathlib import Path
+
+import pytest
+
+from sources.exports import ONESTOP
+from sources.tabular import UnreadableFile
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import faults  # noqa: E402  (the fault script builds the hostile files)
+
+
+def test_zip_bomb_is_refused(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    faults.zip_bomb(path)
+    with pytest.raises(UnreadableFile, match="MB"):
+        ONESTOP.read(path)
+
+
+def test_billion_laughs_is_refused(tmp_path):
+    path = tmp_path / "laughs.xlsx"
+    faults.billion_laughs(path)
+    with pytest.raises(UnreadableFile):
+        ONESTOP.read(path)
+
+
+def test_hidden_sheet_in_front_is_not_the_form(tmp_path):
+    from dti import reference
+    from dti.periods import ReportMonth
+    from dti.template import criterion_rows, unit_indicator_rows, write_unit_workbook
+    from sources.unit_workbook import read_unit_workbook
+
+    path = tmp_path / "PHUONG_8.xlsx"
+    unit = reference.units().set_index("unit_code", drop=False).loc["PHUONG_8"]
+    write_unit_workbook(path, unit, ReportMonth(2024, 6), unit_indicator_rows(), criterion_rows("commune"))
+    faults.tricky_workbook(path)
+    book = read_unit_workbook(path)
+    assert (book.unit_code_text, book.report_month_text) == ("PHUONG_8", "2024-06")
+    row = book.tables["ChiTieu"].rows[0][1]
+    assert (row["numerator"], row["denominator"]) == (30, 40)  # the formula's cell has no cached value
