@@ -288,7 +288,7 @@ def main() -> int:
         table.add_row(o.fault, "có" if o.survived else "[red]KHÔNG[/]", str(o.rows_lost), o.detail)
     console.print(table)
     survived = sum(o.survived for o in outcomes)
-    print(f"faults: {survived} survived, {len(outcomes) - survived} not survived")
+    print(f"faults: {survived} passed, {len(outcomes) - survived} failed")
     return 0 if survived == len(outcomes) else 1
 
 
