@@ -1,5 +1,6 @@
 """Unit workbooks (`units/`): read, validate, land into staging, account for every row."""
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +77,10 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     for name, table in book.tables.items():
         for column in table.missing:
             log.add("header_missing", sheet=name, column=column)
+    log.unit_code = unit_code
     if log.failures:  # the workbook as a whole cannot be placed: every row is rejected
+        for i, failure in enumerate(log.failures):  # still tell its unit, when it is known
+            log.failures[i] = dataclasses.replace(failure, responsible_unit=failure.responsible_unit or unit_code)
         result.failures = log.failures
         return result
     result.unit_code = unit_code

@@ -98,6 +98,19 @@ def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 
 
 @app.command()
+def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
+             out: Path = typer.Option(Path("data/feedback"), help="Thư mục ghi các tệp phản hồi")) -> None:
+    """Tạo tệp Excel gửi lại từng đơn vị có lỗi, và tệp tổng hợp cho cán bộ đầu mối."""
+    from dti.feedback import write_feedback
+    from dti.warehouse import connect
+
+    month = _month(report_month)
+    with connect(read_only=True) as con:
+        written = write_feedback(con, month, out / str(month))
+    console.print(f"Đã tạo {len(written) - 1} tệp cho các đơn vị có lỗi và 1 tệp tổng hợp trong {out / str(month)}")
+
+
+@app.command()
 def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ báo cáo mẫu, cách nhau dấu phẩy"),
          seed: int = typer.Option(2024, help="Hạt giống ngẫu nhiên của dữ liệu mẫu")) -> None:
     """Tạo hộp thư mẫu (29 đơn vị + TPVT, nhiều kỳ), chạy từng kỳ và chỉ chỗ xem kết quả."""

@@ -9,7 +9,7 @@ import pandas as pd
 from dti import reference
 
 COLUMNS = ["report_month", "source", "file_name", "sheet", "row_number", "column_name", "check_name",
-           "failure_value", "message"]
+           "failure_value", "message", "responsible_unit"]
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +34,7 @@ class Failure:
     check_name: str
     failure_value: str | None
     message: str
+    responsible_unit: str | None = None  # the unit to send it back to, when it is known
 
 
 class FailureLog:
@@ -41,14 +42,17 @@ class FailureLog:
 
     def __init__(self, report_month: str, source: str, file_name: str = ""):
         self.report_month, self.source, self.file_name = report_month, source, file_name
+        self.unit_code: str | None = None  # a workbook's unit, once known
         self.failures: list[Failure] = []
 
     def add(self, check_name: str, *, sheet: str | None = None, row: int | None = None, column: str | None = None,
-            value: object = None, expected: object = "", detail: str = "", file_name: str | None = None) -> None:
+            value: object = None, expected: object = "", detail: str = "", file_name: str | None = None,
+            unit_code: str | None = None) -> None:
         shown = None if value is None else str(value)
         self.failures.append(Failure(
             self.report_month, self.source, file_name or self.file_name, sheet, row, column, check_name, shown,
-            message_for(check_name, value=shown, column=column or "", expected=expected, detail=detail)))
+            message_for(check_name, value=shown, column=column or "", expected=expected, detail=detail),
+            unit_code or self.unit_code))
 
     def rows_with_failures(self, sheet: str | None, file_name: str | None = None) -> set[int]:
         file_name = file_name or self.file_name

@@ -100,6 +100,10 @@ def rubric_integrity(criteria: pd.DataFrame) -> list[IntegrityFinding]:
     return findings
 
 
+def messages_table() -> pd.DataFrame:
+    return _read("messages.csv")
+
+
 def messages() -> dict[str, str]:
-    frame = _read("messages.csv")
+    frame = messages_table()
     return dict(zip(frame["check_name"], frame["message_vi"]))

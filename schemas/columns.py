@@ -96,6 +96,7 @@ def type_rows(rows: list[tuple[int, dict]], columns: dict[str, Col], log: Failur
     out = []
     for row_number, values in rows:
         typed = {"file_name": file_name, "sheet": sheet, "row_number": row_number}
+        unit = resolver.resolve(values.get("unit_code")) if "unit_code" in columns else None
         ok = True
         for name, col in columns.items():
             raw = values.get(name)
@@ -104,7 +105,7 @@ def type_rows(rows: list[tuple[int, dict]], columns: dict[str, Col], log: Failur
             except ValueError as exc:
                 check, expected = exc.args
                 log.add(check, sheet=sheet, row=row_number, column=col.display, value=_shown(raw),
-                        expected=expected, file_name=file_name)
+                        expected=expected, file_name=file_name, unit_code=unit)
                 ok = False
         if ok:
             out.append(typed)

@@ -50,7 +50,7 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, log: FailureLog, s
             exp = exp(row)
         log.add(check_name, sheet=row.get("sheet", sheet), row=int(row["row_number"]),
                 column=display.get(column, column), value=_shown(value), expected=exp,
-                file_name=row.get("file_name"))
+                file_name=row.get("file_name"), unit_code=row.get("unit_code"))
         bad_index.add(case.index)
     return frame.drop(index=list(bad_index))
 

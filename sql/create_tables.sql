@@ -30,7 +30,8 @@ create table if not exists quality.validation_failures (
     column_name varchar,
     check_name varchar not null,
     failure_value varchar,
-    message varchar not null
+    message varchar not null,
+    responsible_unit varchar        -- the unit to send it back to; null when the file or row names none
 );
 
 -- The unit workbooks (SPEC §3.6), one row per sheet row that passed validation.

@@ -1,0 +1,97 @@
+"""`dti feedback YYYY-MM`: what each unit must fix, one workbook per unit, and the steward's summary."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dti import reference
+from dti.periods import ReportMonth
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SOURCE_NAMES = {"units": "Biểu mẫu đơn vị", "onestop": "Một cửa (hồ sơ TTHC)", "procedures": "Danh mục TTHC",
+                "qlvb": "Quản lý văn bản", "ioc_feedback": "Phản ánh hiện trường (IOC)",
+                "ioc_accounts": "Tài khoản app IOC"}
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+
+
+def excel_safe(value: object) -> object:
+    """Text from a source file never becomes a formula in what we write (formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[int]) -> None:
+    ws.title = title
+    for i, line in enumerate(lines, start=1):
+        ws.cell(i, 1, line).font = Font(bold=i == 1, size=13 if i == 1 else 11)
+    top = len(lines) + 2
+    for col, (header, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(top, col, header)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
+            cell.alignment = Alignment(wrap_text=c >= 6, vertical="top")
+    ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + max(len(rows), 1)}"
+
+
+def failures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> pd.DataFrame:
+    frame = con.execute("select * from quality.validation_failures where report_month = ?", [str(month)]).df()
+    labels = reference.messages_table().set_index("check_name")["label_vi"]
+    frame["label_vi"] = frame["check_name"].map(labels)
+    # as the unit will fix them: file by file, top to bottom, left to right
+    return frame.sort_values(["source", "file_name", "sheet", "row_number", "column_name"], na_position="first")
+
+
+UNIT_HEADERS = ["Nguồn", "Tệp", "Trang tính", "Dòng", "Cột", "Giá trị đã gửi", "Lỗi", "Cần sửa thế nào"]
+UNIT_WIDTHS = [22, 34, 16, 8, 22, 26, 30, 80]
+
+
+def _unit_rows(frame: pd.DataFrame) -> list[list]:
+    return [[SOURCE_NAMES.get(r.source, r.source), r.file_name, r.sheet, r.row_number, r.column_name,
+             r.failure_value, r.label_vi, r.message] for r in frame.itertuples(index=False)]
+
+
+def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: Path) -> list[Path]:
+    """One workbook per unit that had failures, and `_TONG_HOP.xlsx` for the steward."""
+    frame = failures(con, month)
+    names = reference.units().set_index("unit_code")["name_vi"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.xlsx"):  # a re-run must not leave a unit's fixed failures behind
+        old.unlink()
+    written = []
+    for unit, rows in frame.dropna(subset=["responsible_unit"]).groupby("responsible_unit"):
+        wb = Workbook()
+        _sheet(wb.active, "Lỗi cần sửa", [
+            f"DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO {month}", f"Đơn vị: {names[unit]} ({unit})",
+            f"Số lỗi: {len(rows)}. Đề nghị sửa và gửi lại trước ngày 12."], UNIT_HEADERS, _unit_rows(rows),
+            UNIT_WIDTHS)
+        path = out_dir / f"{unit}_{month}.xlsx"
+        wb.save(path)
+        written.append(path)
+    wb = Workbook()
+    counts = (frame.assign(unit=frame["responsible_unit"].fillna("(chưa xác định)"))
+              .groupby(["unit", "source", "label_vi"], dropna=False).size().reset_index(name="n")
+              .sort_values(["unit", "source", "n"], ascending=[True, True, False]))
+    _sheet(wb.active, "Tổng hợp", [f"TỔNG HỢP LỖI DỮ LIỆU - KỲ BÁO CÁO {month}",
+                                   f"Tổng số lỗi: {len(frame)}; số đơn vị có lỗi: "
+                                   f"{frame['responsible_unit'].nunique()}"],
+           ["Đơn vị", "Tên đơn vị", "Nguồn", "Lỗi", "Số lượng"],
+           [[r.unit, names.get(r.unit, ""), SOURCE_NAMES.get(r.source, r.source), r.label_vi, r.n]
+            for r in counts.itertuples(index=False)], [16, 36, 26, 36, 10])
+    unknown = frame[frame["responsible_unit"].isna()]
+    _sheet(wb.create_sheet(), "Chưa xác định đơn vị",
+           ["LỖI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ", "Tệp hoặc dòng không cho biết đơn vị: cán bộ đầu mối xử lý."],
+           UNIT_HEADERS, _unit_rows(unknown), UNIT_WIDTHS)
+    path = out_dir / f"_TONG_HOP_{month}.xlsx"
+    wb.save(path)
+    return [*written, path]

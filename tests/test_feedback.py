@@ -1,0 +1,47 @@
+"""`dti feedback`: a workbook per unit with failures, none for the others, and the steward's summary."""
+from datetime import datetime
+
+import duckdb
+from openpyxl import load_workbook
+
+from dti.cli import run_month
+from dti.feedback import excel_safe, write_feedback
+from dti.paths import inbox_dir, warehouse_path
+from dti.sample_inbox import ONESTOP_HEADERS
+from tests.test_exports import dossier, write_text
+from tests.test_unit_workbooks_to_mart import CHITIEU_ROW, JUNE, write_workbook
+
+
+def test_formula_injection_is_escaped():
+    assert excel_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert excel_safe("+1") == "'+1" and excel_safe("@SUM(A1)") == "'@SUM(A1)" and excel_safe("-2") == "'-2"
+    assert excel_safe("Phường 8") == "Phường 8" and excel_safe(12) == 12
+
+
+def test_feedback_workbooks(env, tmp_path):
+    write_workbook("VHTT", {"CQS-09": (5, 3, None)}, datetime(2024, 6, 11, 9))      # numerator > denominator
+    write_workbook("PHUONG_1", {"CQS-09": (3, 5, None)}, datetime(2024, 6, 11, 9))  # clean
+    write_text(inbox_dir() / "2024-06" / "onestop" / "d.csv", ONESTOP_HEADERS, [
+        dossier("A1", unit="Phường 8", fee="=cmd|' /C calc'!A0"),   # a formula smuggled into a cell
+        dossier("A2", unit="Phường 8", received="31/02/2024"),
+        dossier("A3", unit="Phường 99"),                            # no unit to send it to: the steward's
+    ])
+    assert run_month(JUNE)
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        written = write_feedback(con, JUNE, tmp_path / "fb")
+    assert sorted(p.name for p in written) == ["PHUONG_8_2024-06.xlsx", "VHTT_2024-06.xlsx", "_TONG_HOP_2024-06.xlsx"]
+
+    ws = load_workbook(tmp_path / "fb" / "PHUONG_8_2024-06.xlsx").active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=6)]  # 3 title lines, a gap, the header
+    assert [r[3] for r in rows] == [2, 3]                      # the file's rows 2 and 3, in order
+    assert rows[0][5] == "'=cmd|' /C calc'!A0" and rows[0][6] == "Không phải số"
+    assert ws.cell(6, 6).data_type == "s"                      # stored as text, not a formula
+    assert rows[1][4] == "Ngày tiếp nhận" and rows[1][6] == "Ngày không tồn tại"
+    vhtt = load_workbook(tmp_path / "fb" / "VHTT_2024-06.xlsx").active
+    assert [c.value for c in vhtt[6]][1:5] == ["VHTT.xlsx", "ChiTieu", CHITIEU_ROW["CQS-09"], "Tử số"]
+
+    summary = load_workbook(tmp_path / "fb" / "_TONG_HOP_2024-06.xlsx")
+    counts = [[c.value for c in row] for row in summary["Tổng hợp"].iter_rows(min_row=5)]
+    assert ["(chưa xác định)", None, "Một cửa (hồ sơ TTHC)", "Không xác định được đơn vị", 1] in counts
+    assert ["PHUONG_8", "Phường 8", "Một cửa (hồ sơ TTHC)", "Không phải số", 1] in counts
+    assert summary["Chưa xác định đơn vị"].cell(5, 6).value == "Phường 99"
