@@ -2,6 +2,7 @@
 import dagster as dg
 
 from assets.marts import dti_summary, indicator_attainment, submission_status, unit_measures
+from dti.dictionary import apply_comments
 from dti.periods import ReportMonth
 from dti.publish import parquet_dir, publish
 from pipelines.partitions import report_months
@@ -12,8 +13,10 @@ from pipelines.resources import WarehouseResource
           deps=[indicator_attainment, dti_summary, submission_status, unit_measures],
           description="Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích và BI")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        comments = apply_comments(con)  # analysts read what each table and column means in DuckDB itself
     snapshot = publish(warehouse.file)
     return dg.MaterializeResult(metadata={
         "report_month": str(ReportMonth.from_partition_key(context.partition_key)),
-        "snapshot": dg.MetadataValue.path(str(snapshot)),
+        "comments": comments, "snapshot": dg.MetadataValue.path(str(snapshot)),
         "parquet": dg.MetadataValue.path(str(parquet_dir(warehouse.file)))})

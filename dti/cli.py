@@ -111,6 +111,33 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 
 
 @app.command()
+def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: from marts.dti_summary"),
+        limit: int = typer.Option(50, help="Số dòng tối đa hiển thị")) -> None:
+    """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""
+    from dti.publish import connect_readonly
+
+    with connect_readonly() as con:
+        cursor = con.execute(statement)
+        table = Table()
+        for column in cursor.description:
+            table.add_column(column[0])
+        for row in cursor.fetchmany(limit):
+            table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+
+
+@app.command()
+def docs(out: Path = typer.Option(paths.REPO_DIR / "docs" / "data_dictionary.md", help="Tệp Markdown")) -> None:
+    """Viết từ điển dữ liệu (docs/data_dictionary.md) từ chú thích trong kho."""
+    from dti.dictionary import markdown
+    from dti.publish import connect_readonly
+
+    with connect_readonly() as con:
+        out.write_text(markdown(con), encoding="utf-8")
+    console.print(f"Đã ghi {out}")
+
+
+@app.command()
 def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ báo cáo mẫu, cách nhau dấu phẩy"),
          seed: int = typer.Option(2024, help="Hạt giống ngẫu nhiên của dữ liệu mẫu")) -> None:
     """Tạo hộp thư mẫu (29 đơn vị + TPVT, nhiều kỳ), chạy từng kỳ và chỉ chỗ xem kết quả."""
@@ -130,8 +157,8 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     wh = paths.warehouse_path()
     console.print(f"""
 [bold]Xem kết quả ở đâu[/]
-  Kho DuckDB:          {wh}
-    .venv/bin/python -c "import duckdb; duckdb.connect('{wh}', read_only=True).sql('from marts.indicator_attainment').show()"
+  Kho DuckDB:          {wh}  (bản sao chỉ đọc: {wh.parent / "snapshot" / wh.name}; Parquet: {wh.parent / "parquet"})
+    dti sql "from marts.dti_summary order by rank"
   Lỗi cần trả đơn vị:  bảng quality.validation_failures
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
 """)
