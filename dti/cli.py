@@ -111,6 +111,19 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 
 
 @app.command()
+def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
+           out: Path = typer.Option(Path("data/reports"), help="Thư mục ghi báo cáo")) -> None:
+    """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho."""
+    from dti.publish import connect_readonly
+    from dti.report import write_report
+
+    month = _month(report_month)
+    with connect_readonly() as con:
+        path = write_report(con, month, out / f"bao_cao_cds_{month}.xlsx")
+    console.print(f"Đã ghi {path}")
+
+
+@app.command()
 def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: from marts.dti_summary"),
         limit: int = typer.Option(50, help="Số dòng tối đa hiển thị")) -> None:
     """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""

@@ -22,7 +22,7 @@ BOLD = Font(bold=True)
 
 def excel_safe(value: object) -> object:
     """Text from a source file never becomes a formula in what we write (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
