@@ -3,7 +3,7 @@ import dagster as dg
 import great_expectations.expectations as gxe
 
 from assets.marts import dti_scores, dti_summary, indicator_attainment
-from dti.expectations import validate_frame
+from dti.expectations import docs_index, validate_frame
 from dti.periods import ReportMonth
 from pipelines.partitions import report_months
 from pipelines.resources import WarehouseResource
@@ -18,8 +18,15 @@ def _month_frame(warehouse: WarehouseResource, table: str, month: str):
     return frame, scored
 
 
-def _result(passed: bool, failed: list[str], month: str, rows: int) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(passed=passed, metadata={"report_month": month, "rows": rows, "failed": failed})
+def _docs(warehouse: WarehouseResource):
+    return warehouse.file.parent / "quality_docs"
+
+
+def _result(passed: bool, failed: list[str], month: str, rows: int,
+            warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=passed, metadata={
+        "report_month": month, "rows": rows, "failed": failed,
+        "data_docs": dg.MetadataValue.path(str(docs_index(_docs(warehouse))))})
 
 
 @dg.asset_check(asset=dti_scores, partitions_def=report_months,
@@ -37,8 +44,8 @@ def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
                                                     ignore_row_if="either_value_is_missing"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="final_score", column_B="low", or_equal=True,
                                                     ignore_row_if="either_value_is_missing"),
-    ])
-    return _result(passed, failed, month, len(frame))
+    ], docs_dir=_docs(warehouse))
+    return _result(passed, failed, month, len(frame), warehouse)
 
 
 @dg.asset_check(asset=dti_summary, partitions_def=report_months,
@@ -53,8 +60,8 @@ def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
         gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code", value_set=scored),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ceiling", column_B="total_score", or_equal=True),
         gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1, max_value=17),
-    ])
-    return _result(passed, failed, month, len(frame))
+    ], docs_dir=_docs(warehouse))
+    return _result(passed, failed, month, len(frame), warehouse)
 
 
 @dg.asset_check(asset=indicator_attainment, partitions_def=report_months,
@@ -68,7 +75,7 @@ def indicator_attainment_expectations(context: dg.AssetCheckExecutionContext,
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "indicator_code"]),
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["achieved", "not_achieved", "no_data"]),
         gxe.ExpectColumnValuesToBeBetween(column="value_pct", min_value=0),
-    ])
+    ], docs_dir=_docs(warehouse))
     if city["indicator_code"].nunique() != 30:
         passed, failed = False, [*failed, f"TPVT có {city['indicator_code'].nunique()}/30 chỉ tiêu"]
-    return _result(passed, failed, month, len(frame))
+    return _result(passed, failed, month, len(frame), warehouse)

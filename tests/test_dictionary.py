@@ -3,6 +3,8 @@ import duckdb
 
 from dti.cli import run_month
 from dti.dictionary import markdown
+from dti.expectations import docs_index
+from dti.paths import warehouse_path
 from dti.paths import REPO_DIR
 from dti.publish import connect_readonly, parquet_dir, snapshot_path
 from tests.test_unit_workbooks_to_mart import JUNE
@@ -23,5 +25,6 @@ def test_comments_docs_snapshot_and_parquet(env):
     committed = (REPO_DIR / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     assert doc == committed, "docs/data_dictionary.md is stale: run `dti docs` after `dti demo`"
     assert snapshot_path().exists()
+    assert docs_index(warehouse_path().parent / "quality_docs").exists()  # great-expectations data docs
     parquet = parquet_dir() / "marts.dti_summary.parquet"
     assert duckdb.execute(f"select count(*) from '{parquet}'").fetchone()[0] == 18
