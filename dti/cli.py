@@ -124,6 +124,18 @@ def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"
 
 
 @app.command()
+def dashboard(port: int = typer.Option(8501, help="Cổng web")) -> None:
+    """Mở bảng điều khiển (Streamlit) đọc bản sao chỉ đọc của kho: http://localhost:PORT"""
+    import subprocess
+    import sys
+
+    app_path = paths.REPO_DIR / "dashboard" / "app.py"
+    console.print(f"Bảng điều khiển: http://localhost:{port}  (Ctrl+C để dừng)")
+    subprocess.run([sys.executable, "-m", "streamlit", "run", str(app_path), "--server.headless", "true",
+                    "--server.port", str(port), "--browser.gatherUsageStats", "false"], check=False)
+
+
+@app.command()
 def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: from marts.dti_summary"),
         limit: int = typer.Option(50, help="Số dòng tối đa hiển thị")) -> None:
     """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""

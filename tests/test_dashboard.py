@@ -1,0 +1,79 @@
+"""The dashboard in a real headless browser (Debian's chromium): it shows the marts' figures."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dti.cli import run_month
+from dti.dashboard_data import STATUS_LABELS
+from dti.paths import REPO_DIR
+from dti.publish import snapshot_path
+from dti.scoring import vn_number
+from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def dashboard(two_months):  # noqa: F811
+    assert run_month(JUNE) and run_month(JULY)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "dashboard" / "app.py"), "--server.headless",
+         "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
+         "false"], env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):  # bounded: at most 60 s for the server to answer
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")
+def test_dashboard_shows_the_ranking_and_the_grid(dashboard, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with duckdb.connect(str(snapshot_path()), read_only=True) as con:
+        top_name, top_total = con.execute(
+            "select u.name_vi, s.total_score from marts.dti_summary s join ref.units u using (unit_code) "
+            "where s.report_month = ? and s.rank = 1 order by u.sort_order limit 1", [str(JULY)]).fetchone()
+        status = con.execute("select status from marts.indicator_attainment where report_month = ? "
+                             "and unit_code = 'TPVT' and indicator_code = 'CQS-03'", [str(JULY)]).fetchone()[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1800})
+        page.goto(dashboard, timeout=60000)
+        page.get_by_text("Kết quả thực hiện chỉ tiêu").wait_for(timeout=60000)
+        page.locator("table").nth(1).wait_for(timeout=60000)
+        text = page.inner_text("body")
+        shot = Path(os.environ.get("DTI_SCREENSHOT", tmp_path / "dashboard.png"))
+        page.screenshot(path=str(shot), full_page=True)
+        grid = page.locator("table").nth(1)
+        headers = [h.strip() for h in grid.locator("thead th").all_inner_texts()]
+        city_row = [c.strip() for c in grid.locator("tbody tr").first.locator("th, td").all_inner_texts()]
+        browser.close()
+    assert f"1. {top_name} — {vn_number(top_total, 2)} điểm" in text
+    assert f"lũy kế đến kỳ {JULY}" in text
+    assert city_row[0] == "TP Vũng Tàu"
+    assert city_row[headers.index("CQS-03")] == STATUS_LABELS[status]
+    assert shot.stat().st_size > 50_000
