@@ -179,12 +179,23 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
             console.print(f"[red]Kỳ {month} chạy lỗi.[/]")
             raise typer.Exit(1)
         console.print(month_summary(month))
+    from dti.feedback import write_feedback
+    from dti.publish import connect_readonly
+    from dti.report import write_report
+
+    last = month_list[-1]
+    with connect_readonly() as con:
+        feedback_dir = Path("data/feedback") / str(last)
+        write_feedback(con, last, feedback_dir)
+        report_path = write_report(con, last, Path("data/reports") / f"bao_cao_cds_{last}.xlsx")
     wh = paths.warehouse_path()
     console.print(f"""
 [bold]Xem kết quả ở đâu[/]
   Kho DuckDB:          {wh}  (bản sao chỉ đọc: {wh.parent / "snapshot" / wh.name}; Parquet: {wh.parent / "parquet"})
     dti sql "from marts.dti_summary order by rank"
-  Lỗi cần trả đơn vị:  bảng quality.validation_failures
+  Lỗi cần trả đơn vị:  {feedback_dir}/ (một tệp cho mỗi đơn vị có lỗi, _TONG_HOP_{last}.xlsx cho đầu mối)
+  Báo cáo tháng:       {report_path}
+  Bảng điều khiển:     dti dashboard   → http://localhost:8501
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
 """)
 
