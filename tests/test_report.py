@@ -43,3 +43,22 @@ def test_report_reads_back_as_the_marts(two_months, tmp_path):  # noqa: F811
     vi58 = next(r for r in form if r[1] and r[1].startswith("Tỷ lệ hồ sơ thanh toán trực tuyến"))
     assert vi58[2:6] == (1, 0.5, 0.5, 0.5)
     assert len([s for s in wb.sheetnames if s.startswith("DTI ")]) == 18
+
+
+def test_report_on_a_demo_month(env, tmp_path):
+    """On a month of the demo's sample inbox: the indicator table is the marts, cell for cell."""
+    from dti.paths import inbox_dir
+    from dti.sample_inbox import write_sample_inbox
+
+    write_sample_inbox(inbox_dir(), [JUNE], seed=7)
+    assert run_month(JUNE)
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        path = write_report(con, JUNE, tmp_path / "r.xlsx")
+        mart = {r[0]: r[1:] for r in con.execute(
+            "select indicator_code, value_pct, numerator, denominator, status from marts.indicator_attainment "
+            "where unit_code = 'TPVT' and report_month = ?", [str(JUNE)]).fetchall()}
+    rows = [r for r in load_workbook(path)["Chỉ tiêu"].iter_rows(min_row=5, values_only=True) if r[9]]
+    labels = {"achieved": "Đạt", "not_achieved": "Chưa đạt", "no_data": "Chưa có số liệu"}
+    assert {r[9]: (r[5], r[6]) for r in rows} == {
+        code: (result_text(v, n, d), labels[s]) for code, (v, n, d, s) in mart.items()}
+    assert sum(1 for v in mart.values() if v[3] != "no_data") >= 25  # the demo has figures for most indicators
