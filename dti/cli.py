@@ -51,8 +51,11 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     job = defs.resolve_job_def("monthly_report")
     waiting = lambda: console.print("Một lần chạy khác đang ghi vào kho: chờ đến lượt ...")  # noqa: E731
     with run_lock(on_wait=waiting), dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(partition_key=month.partition_key, instance=instance, raise_on_error=False,
-                                        tags={"report_month": str(month)})
+        result = job.execute_in_process(
+            partition_key=month.partition_key, instance=instance, raise_on_error=False,
+            tags={"report_month": str(month)},
+            # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if quiet else "DEBUG"}}}})
     return result.success
 
 
