@@ -25,7 +25,8 @@ def unit_key(name: object, accents: bool = True) -> str:
     """Key for a unit name: case, spacing, Unicode form and the "UBND " prefix ignored."""
     key = match_key(name, accents=accents)
     key = _UBND.sub("", key)
-    return key
+    # "Văn hóa và Thông tin" = "Văn hóa - Thông tin" = "Văn hóa & Thông tin": no two units differ by "và"
+    return " ".join(word for word in key.split() if word not in ("và", "va"))
 
 
 @lru_cache(maxsize=1)

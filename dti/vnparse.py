@@ -18,6 +18,7 @@ NO_DATA_PHRASES = ("chua danh gia", "dang thong ke", "chua co so lieu", "khong c
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_CURRENCY = re.compile(r"(đồng|đ|vnđ|vnd)$", re.IGNORECASE)
 EXCEL_EPOCH = datetime(1899, 12, 30)
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # times without a zone are local (SPEC §7)
 
@@ -53,6 +54,8 @@ def parse_number(raw: object, grouped: bool = False) -> Number:
             raise ValueError("ô trống")
         return Number(float(raw))
     text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if grouped:  # money: "1.234.567 đ", "50.000 VNĐ", "50.000 đồng"
+        text = _CURRENCY.sub("", text)
     is_percent = text.endswith("%")
     text = text.rstrip("%")
     if not text:

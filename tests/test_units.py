@@ -25,6 +25,10 @@ def resolver():
     (unicodedata.normalize("NFD", "Phường Rạch Dừa"), "RACH_DUA"),
     ("PHUONG_10", "PHUONG_10"),
     ("Phuong 11", "PHUONG_11"),  # typed without accents, still only one unit it can be
+    ("Phòng Văn hóa - Thông tin", "VHTT"),
+    ("Phòng Văn hoá và Thông tin", "VHTT"),  # the old accent placement, hoá for hóa
+    ("Phòng Tài nguyên - Môi trường", "TNMT"),
+    ("UBND P.8", "PHUONG_8"),
 ])
 def test_aliases_resolve(resolver, name, code):
     assert resolver.resolve(name) == code

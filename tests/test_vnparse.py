@@ -17,6 +17,8 @@ from dti.vnparse import (end_of_day_if_date_only, is_no_data_text, parse_bool, p
     ("1.234,5", False, 1234.5, False),
     ("1,234.5", False, 1234.5, False),
     (" 23 391 ", True, 23391, False),
+    ("1.234.567 đ", True, 1234567, False),
+    ("50.000 VNĐ", True, 50000, False),
 ])
 def test_numbers(text, grouped, value, pct):
     number = parse_number(text, grouped=grouped)
