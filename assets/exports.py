@@ -13,6 +13,7 @@ from pipelines.partitions import report_months
 from pipelines.resources import InboxResource, WarehouseResource
 from schemas import exports as schemas
 from schemas.columns import type_rows
+from schemas.control import manifest_frame, manifest_record
 from schemas.validation import validate
 from sources import exports as sources
 from sources.tabular import SUFFIXES, UnreadableFile
@@ -96,12 +97,9 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
         frame = mark_current(frame, pipeline.schema.key)
     frame = frame.drop(columns="_modified_at").assign(report_month=str(month))
     loaded = frame.groupby("file_name").size().to_dict()
-    manifest = pd.DataFrame([{
-        "report_month": str(month), "source": name, "file_name": f.name, "size_bytes": f.size_bytes,
-        "sha256": f.sha256, "modified_at": f.modified_at, "unit_code": None, "is_current": None,
-        "rows_read": per_file[f.name]["rows_read"], "rows_loaded": int(loaded.get(f.name, 0)),
-        "rows_rejected": per_file[f.name]["rows_read"] - int(loaded.get(f.name, 0)),
-        "readable": per_file[f.name]["readable"]} for f in files])
+    manifest = manifest_frame([
+        manifest_record(str(month), name, f, per_file[f.name]["rows_read"], int(loaded.get(f.name, 0)),
+                        per_file[f.name]["readable"]) for f in files])
     raw_table = f"raw.{name}_rows"
     con.execute(f"create table if not exists {raw_table} (report_month varchar, file_name varchar, sheet varchar, "
                 f"row_number integer, {', '.join(f'{c} varchar' for c in pipeline.source.headers)})")

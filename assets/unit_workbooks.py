@@ -17,6 +17,7 @@ from dti.warehouse import replace_rows, transaction
 from pipelines.partitions import report_months
 from pipelines.resources import InboxResource, WarehouseResource
 from sources.excel import HostileWorkbook
+from schemas.control import manifest_frame, manifest_record
 from schemas.unit_workbook import dti_frame, general_info_frame, indicator_frame
 from sources.unit_workbook import SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS, read_unit_workbook
 
@@ -128,12 +129,8 @@ def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:
         for sheet, frame in book.frames.items():
             staging[sheet].append(frame.assign(report_month=str(month), unit_code=book.unit_code,
                                                file_name=book.file.name, is_current=id(book) in current))
-        manifest.append({
-            "report_month": str(month), "source": SOURCE, "file_name": book.file.name,
-            "size_bytes": book.file.size_bytes, "sha256": book.file.sha256, "modified_at": book.file.modified_at,
-            "unit_code": book.unit_code, "is_current": id(book) in current, "rows_read": book.rows_read,
-            "rows_loaded": book.rows_loaded, "rows_rejected": book.rows_read - book.rows_loaded,
-            "readable": book.readable})
+        manifest.append(manifest_record(str(month), SOURCE, book.file, book.rows_read, book.rows_loaded,
+                                        book.readable, book.unit_code, id(book) in current))
     failures = to_frame([f for book in landed for f in book.failures])
     tables = {SHEET_GENERAL: "staging.unit_general_info", SHEET_INDICATORS: "staging.unit_indicators",
               SHEET_DTI: "staging.unit_dti_answers"}
@@ -144,7 +141,7 @@ def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:
                 frame = frame.drop(columns="row_number")
             replace_rows(con, table, frame, report_month=str(month))
         replace_rows(con, "quality.validation_failures", failures, report_month=str(month), source=SOURCE)
-        replace_rows(con, "raw.files", pd.DataFrame(manifest), report_month=str(month), source=SOURCE)
+        replace_rows(con, "raw.files", manifest_frame(manifest), report_month=str(month), source=SOURCE)
     return {"files": len(files), "rows_read": sum(b.rows_read for b in landed),
             "rows_loaded": sum(b.rows_loaded for b in landed), "failures": len(failures),
             "units_received": len(newest)}
