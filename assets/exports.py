@@ -16,6 +16,7 @@ from schemas.columns import type_rows
 from schemas.control import manifest_frame, manifest_record
 from schemas.validation import validate
 from sources import exports as sources
+from sources.excel import as_text
 from sources.tabular import SUFFIXES, UnreadableFile
 
 
@@ -38,13 +39,13 @@ PIPELINES = {
 def raw_frame(table, file_name: str, columns) -> pd.DataFrame:
     """The rows as read, every value as text: what an audit or a re-run starts from."""
     records = [{"file_name": file_name, "sheet": table.sheet, "row_number": number,
-                **{c: None if values.get(c) is None else str(values[c]) for c in columns}}
+                **{c: as_text(values.get(c)) for c in columns}}
                for number, values in table.rows]
     return pd.DataFrame(records, columns=["file_name", "sheet", "row_number", *columns])
 
 
-def read_month(pipeline: ExportPipeline, files: list[InboxFile], month: ReportMonth, log: FailureLog,
-               resolver: UnitResolver) -> tuple[pd.DataFrame, dict[str, dict], pd.DataFrame]:
+def read_month(pipeline: ExportPipeline, files: list[InboxFile], log: FailureLog,
+               resolver: UnitResolver) -> tuple[pd.DataFrame, dict[str, dict], pd.DataFrame | None]:
     """Typed rows of every file (in name order), per file what was read, and the raw rows."""
     frames, per_file, raw = [], {}, []
     for file in files:
@@ -89,7 +90,7 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
     pipeline = PIPELINES[name]
     files = list_files(inbox / str(month) / name, SUFFIXES)
     log = FailureLog(str(month), name)
-    frame, per_file, raw_rows = read_month(pipeline, files, month, log, UnitResolver())
+    frame, per_file, raw_rows = read_month(pipeline, files, log, UnitResolver())
     schema, blame, expected = pipeline.schema.schema(month)
     frame = validate(frame.reset_index(drop=True), schema, log, None, pipeline.schema.display, expected=expected,
                      blame=blame)
