@@ -98,21 +98,17 @@ def steps(max_points: float, numerator, denominator, params: str) -> Score:
     return Score(0.0, f"{shown} < {vn_number(lowest)}% → 0 điểm")
 
 
-def yes_no(max_points: float, answer) -> Score:
+def yes_no(max_points: float, answer, yes: str = "Có") -> Score:
     if answer is None or pd.isna(answer):
         return Score(None, "Chưa trả lời Có/Không")
     if bool(answer):
-        return Score(max_points, f"Trả lời: Có → {_points(max_points)}")
+        return Score(max_points, f"Trả lời: {yes} → {_points(max_points)}")
     return Score(0.0, "Trả lời: Không → 0 điểm")
 
 
 def parts(max_points: float, answer) -> Score:
     """All parts met (Có) or none (Không); a partial score is only what the unit self-scores."""
-    if answer is None or pd.isna(answer):
-        return Score(None, "Chưa trả lời Có/Không: dùng điểm tự đánh giá")
-    if bool(answer):
-        return Score(max_points, f"Trả lời: Có (đủ các phần) → {_points(max_points)}")
-    return Score(0.0, "Trả lời: Không → 0 điểm")
+    return yes_no(max_points, answer, yes="Có (đủ các phần)")
 
 
 def reporting(max_points: float, months_due, months_received, months_on_time) -> Score:
