@@ -9,7 +9,6 @@ from pipelines.partitions import report_months
 from pipelines.resources import WarehouseResource
 
 
-
 def _month_frame(warehouse: WarehouseResource, table: str, month: str):
     with warehouse.connect() as con:
         frame = con.execute(f"select * from {table} where report_month = ?", [month]).df()
@@ -18,15 +17,15 @@ def _month_frame(warehouse: WarehouseResource, table: str, month: str):
     return frame, scored
 
 
-def _docs(warehouse: WarehouseResource):
-    return warehouse.file.parent / "quality_docs"
-
-
-def _result(passed: bool, failed: list[str], month: str, rows: int,
-            warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(passed=passed, metadata={
-        "report_month": month, "rows": rows, "failed": failed,
-        "data_docs": dg.MetadataValue.path(str(docs_index(_docs(warehouse))))})
+def _expect(warehouse: WarehouseResource, name: str, month: str, frame, expectations: list,
+            extra_failures: list[str] = ()) -> dg.AssetCheckResult:
+    """Run the expectations on one month of a mart; the data docs are rebuilt beside the warehouse."""
+    docs = warehouse.file.parent / "quality_docs"
+    passed, failed = validate_frame(frame, name, expectations, docs_dir=docs)
+    failed = [*failed, *extra_failures]
+    return dg.AssetCheckResult(passed=passed and not extra_failures, metadata={
+        "report_month": month, "rows": len(frame), "failed": failed,
+        "data_docs": dg.MetadataValue.path(str(docs_index(docs)))})
 
 
 @dg.asset_check(asset=dti_scores, partitions_def=report_months,
@@ -36,7 +35,7 @@ def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
     month = str(ReportMonth.from_partition_key(context.partition_key))
     frame, scored = _month_frame(warehouse, "marts.dti_scores", month)
     frame = frame.assign(low=frame["max_points"].clip(upper=0), high=frame["max_points"].clip(lower=0))
-    passed, failed = validate_frame(frame, "dti_scores", [
+    return _expect(warehouse, "dti_scores", month, frame, [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "criterion_code"]),
         gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code", value_set=scored),
         gxe.ExpectColumnValuesToBeInSet(column="rubric", value_set=["district", "commune"]),
@@ -44,8 +43,7 @@ def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
                                                     ignore_row_if="either_value_is_missing"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="final_score", column_B="low", or_equal=True,
                                                     ignore_row_if="either_value_is_missing"),
-    ], docs_dir=_docs(warehouse))
-    return _result(passed, failed, month, len(frame), warehouse)
+    ])
 
 
 @dg.asset_check(asset=dti_summary, partitions_def=report_months,
@@ -55,13 +53,12 @@ def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
     month = str(ReportMonth.from_partition_key(context.partition_key))
     frame, scored = _month_frame(warehouse, "marts.dti_summary", month)
     frame = frame.assign(ceiling=100 + frame["bonus_penalty"].clip(lower=0))
-    passed, failed = validate_frame(frame, "dti_summary", [
+    return _expect(warehouse, "dti_summary", month, frame, [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code"]),
         gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code", value_set=scored),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ceiling", column_B="total_score", or_equal=True),
         gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1, max_value=17),
-    ], docs_dir=_docs(warehouse))
-    return _result(passed, failed, month, len(frame), warehouse)
+    ])
 
 
 @dg.asset_check(asset=indicator_attainment, partitions_def=report_months,
@@ -70,12 +67,9 @@ def indicator_attainment_expectations(context: dg.AssetCheckExecutionContext,
                                       warehouse: WarehouseResource) -> dg.AssetCheckResult:
     month = str(ReportMonth.from_partition_key(context.partition_key))
     frame, _ = _month_frame(warehouse, "marts.indicator_attainment", month)
-    city = frame[frame["unit_code"] == "TPVT"]
-    passed, failed = validate_frame(frame, "indicator_attainment", [
+    city_indicators = frame.loc[frame["unit_code"] == "TPVT", "indicator_code"].nunique()
+    return _expect(warehouse, "indicator_attainment", month, frame, [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "indicator_code"]),
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["achieved", "not_achieved", "no_data"]),
         gxe.ExpectColumnValuesToBeBetween(column="value_pct", min_value=0),
-    ], docs_dir=_docs(warehouse))
-    if city["indicator_code"].nunique() != 30:
-        passed, failed = False, [*failed, f"TPVT có {city['indicator_code'].nunique()}/30 chỉ tiêu"]
-    return _result(passed, failed, month, len(frame), warehouse)
+    ], extra_failures=[f"TPVT có {city_indicators}/30 chỉ tiêu"] if city_indicators != 30 else [])
