@@ -1,6 +1,5 @@
 """Unit workbooks (`units/`): read, validate, land into staging, account for every row."""
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +57,13 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     sheet = book.first_sheet
     unit_code = resolver.resolve(book.unit_code_text) if book.unit_code_text else None
     name_code = resolver.resolve(book.unit_name_text)
+    log.unit_code = unit_code  # failures name the unit they go back to, once it is known
     if unit_code is None and book.unit_code_text is not None:
         log.add("unit_unknown", sheet=sheet, column="Mã đơn vị", value=book.unit_code_text)
     elif unit_code and name_code and unit_code != name_code:
         log.add("unit_mismatch", sheet=sheet, column="Mã đơn vị", value=book.unit_code_text)
     elif unit_code is None:
-        unit_code = name_code
+        unit_code = log.unit_code = name_code
         if unit_code is None:
             log.add("unit_unknown", sheet=SHEET_GENERAL, column="Tên cơ quan, đơn vị", value=book.unit_name_text)
     try:
@@ -78,10 +78,7 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     for name, table in book.tables.items():
         for column in table.missing:
             log.add("header_missing", sheet=name, column=column)
-    log.unit_code = unit_code
     if log.failures:  # the workbook as a whole cannot be placed: every row is rejected
-        for i, failure in enumerate(log.failures):  # still tell its unit, when it is known
-            log.failures[i] = dataclasses.replace(failure, responsible_unit=failure.responsible_unit or unit_code)
         result.failures = log.failures
         return result
     result.unit_code = unit_code
