@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,9 @@ import pandas as pd
 from dti.paths import SQL_DIR, warehouse_path
 
 LOCK_WAIT_SECONDS = 600
+# DuckDB's buffer: beyond it, joins, sorts and aggregates spill to a folder beside the warehouse, so that a
+# month ten times larger needs more disk, not more memory.
+MEMORY_LIMIT = os.environ.get("DTI_MEMORY_LIMIT", "512MB")
 
 
 @contextmanager
@@ -52,7 +56,9 @@ def connect(path: Path | None = None, read_only: bool = False, wait_seconds: flo
                 raise
             time.sleep(0.5)
     try:
+        con.execute("set memory_limit = ?", [MEMORY_LIMIT])
         if not read_only:
+            con.execute("set temp_directory = ?", [str(path.with_name(path.name + ".spill"))])
             con.execute(sql_text("create_tables"))
         yield con
     finally:

@@ -9,9 +9,6 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pandas as pd
-
-from dti.failures import FailureLog
 from dti.paths import REFERENCE_DIR
 from dti.textnorm import match_key
 from dti.units import UnitResolver
@@ -86,36 +83,49 @@ def type_value(raw: object, col: Col, resolver: UnitResolver):
     raise AssertionError(f"unknown column kind {col.kind}")
 
 
-DTYPES = {"id": "object", "text": "object", "unit": "object", "enum": "object", "datetime": "datetime64[us]",
-          "deadline": "datetime64[us]", "bool": "bool", "money": "float64"}
+SQL_TYPES = {"id": "varchar", "text": "varchar", "unit": "varchar", "enum": "varchar", "datetime": "timestamp",
+             "deadline": "timestamp", "bool": "boolean", "money": "double"}
+LOOKED_UP = ("unit", "enum", "bool")   # few distinct spellings: typed once each, in Python, then looked up
 
 
-def type_rows(rows: list[tuple[int, dict]], columns: dict[str, Col], log: FailureLog, resolver: UnitResolver,
-              file_name: str, sheet: str | None) -> pd.DataFrame:
-    """Typed frame of the rows whose every cell typed; the others are logged and left out."""
-    out = []
-    for row_number, values in rows:
-        typed = {"file_name": file_name, "sheet": sheet, "row_number": row_number}
-        unit = resolver.resolve(values.get("unit_code")) if "unit_code" in columns else None
-        ok = True
-        for name, col in columns.items():
-            raw = values.get(name)
-            try:
-                typed[name] = type_value(raw, col, resolver)
-            except ValueError as exc:
-                check, expected = exc.args
-                log.add(check, sheet=sheet, row=row_number, column=col.display, value=_shown(raw),
-                        expected=expected, file_name=file_name, unit_code=unit)
-                ok = False
-        if ok:
-            out.append(typed)
-    frame = pd.DataFrame(out, columns=["file_name", "sheet", "row_number", *columns])
-    return frame.astype({name: DTYPES[col.kind] for name, col in columns.items()})
+def lookup_table(spellings: list[str], col: Col, resolver: UnitResolver) -> dict[str, object]:
+    """Each spelling of a column with few distinct values that types, with its value (the others fail later)."""
+    table = {}
+    for raw in spellings:
+        try:
+            table[raw] = type_value(raw, col, resolver)
+        except ValueError:
+            pass
+    return table
 
 
-def _shown(raw: object) -> object:
-    if isinstance(raw, Number):
-        return f"{raw.value:g}%"
-    if hasattr(raw, "strftime"):
-        return raw.strftime("%d/%m/%Y %H:%M")
-    return raw
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def typed_sql(col: Col, raw: str, lookup: dict[str, object] | None = None) -> str:
+    """SQL typing the text column `raw` on the fast path: NULL where it cannot, and `type_value` then decides.
+
+    Dates and money take the common spellings in SQL (macros of sql/record_macros.sql); units, enumerations
+    and yes/no are looked up in the table `type_value` made of their distinct spellings: a cast to an ENUM
+    of those spellings finds each one's position by hash, and a list holds the values.
+    """
+    if col.kind == "id":
+        return raw
+    if col.kind == "text":
+        return f"nfc_normalize({raw})"
+    if col.kind in ("datetime", "deadline", "money"):
+        return {"datetime": "vn_timestamp", "deadline": "vn_deadline", "money": "vn_money"}[col.kind] + f"({raw})"
+    found = (f"[{', '.join(_literal(v) for v in lookup.values())}]"
+             f"[enum_code(try_cast({raw} as enum({', '.join(_literal(k) for k in lookup)}))) + 1]"
+             if lookup else f"null::{SQL_TYPES[col.kind]}")
+    return f"(case when {raw} is null then false else {found} end)" if col.kind == "bool" else found
+
+
+def fails_sql(col: Col, raw: str, typed: str) -> str:
+    """SQL true where the cell needs `type_value`: a required cell left blank, or text the fast path could not type."""
+    if col.required:
+        return f"({raw} is null or {typed} is null)"
+    return f"({raw} is not null and {typed} is null)"

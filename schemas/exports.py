@@ -1,17 +1,28 @@
 """Types and checks of the five export sources (SPEC §3.1-3.5): the one place their rules are written.
 
-Each source: `columns` (how each cell types) and `checks(month)` (the pandera
-schema run lazily on the typed rows of the month, with which column a
-frame-level check blames and what its message says is expected).
+Each source: `columns` (how each cell types, see `schemas.columns`) and
+`checks(month)`, a pandera schema on its typed rows written with pandera's
+Ibis API, so that the warehouse runs it where the rows are (`dti.landing`).
+A frame-level check names the column it blames and the column its message
+shows as expected.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
 
-import pandas as pd
-import pandera.pandas as pa
+import ibis
+import pandera.backends.ibis.builtin_checks  # noqa: F401  the built-in checks' Ibis forms, before any check is made
+import pandera.ibis as pa
 
-from dti.periods import ReportMonth, month_of
+from dti.periods import ReportMonth
 from schemas.columns import Col
-from schemas.validation import non_negative
+
+
+@dataclass(frozen=True)
+class OrderCheck:
+    name: str            # messages.csv check name
+    later: str           # the column blamed: it must not be before `earlier`
+    earlier: str
 
 
 @dataclass(frozen=True)
@@ -21,40 +32,38 @@ class ExportSchema:
     month_column: str | None                   # rows belong to the report month of this date
     unique: bool = True                        # a key seen again in the month is rejected (first kept)
     snapshot: bool = False                     # keyed across files: the newest file's row wins
-    frame_checks: tuple = ()                   # (check name, blamed column, other column, function)
+    order_checks: tuple[OrderCheck, ...] = ()
 
-    def schema(self, month: ReportMonth) -> tuple[pa.DataFrameSchema, dict, dict]:
+    def checks(self, month: ReportMonth) -> pa.DataFrameSchema:
         columns = {}
-        expected = {}
         if self.unique and not self.snapshot:
-            columns[self.key] = pa.Column(object, pa.Check(lambda s: ~s.duplicated(keep="first"), name="duplicate_id"))
+            columns[self.key] = pa.Column(checks=pa.Check(_first_occurrence, name="duplicate_id"))
         if self.month_column:
-            start, end = month.start, month.end
-            columns[self.month_column] = pa.Column(
-                "datetime64[us]", pa.Check(lambda s: (s >= start) & (s < end), name="out_of_month"))
-            expected["out_of_month"] = lambda row, c=self.month_column: str(month_of(row[c]))
-        for column, col in self.columns.items():
+            columns[self.month_column] = pa.Column(checks=pa.Check.in_range(
+                month.start, month.end, include_max=False, name="out_of_month"))
+        for name, col in self.columns.items():
             if col.kind == "money":
-                columns[column] = pa.Column(float, non_negative(), nullable=True)
-        checks, blame = [], {}
-        for name, blamed, other, fn in self.frame_checks:
-            checks.append(pa.Check(fn, name=name))
-            blame[name] = blamed
-            expected[name] = lambda row, o=other: _when(row[o])
-        return pa.DataFrameSchema(columns, checks=checks), blame, expected
+                columns[name] = pa.Column(checks=pa.Check.ge(0, name="negative"), nullable=True)
+        frame_checks = [pa.Check(_not_before(c.later, c.earlier), name=c.name) for c in self.order_checks]
+        return pa.DataFrameSchema(columns, checks=frame_checks)
+
+    def blamed(self, check_name: str) -> OrderCheck | None:
+        return next((c for c in self.order_checks if c.name == check_name), None)
 
     @property
     def display(self) -> dict[str, str]:
         return {name: col.display for name, col in self.columns.items()}
 
 
-def _when(value) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if not pd.isna(value) else ""
+def _first_occurrence(data) -> ibis.Column:
+    """Files in name order, then rows in order: the first row of a key passes, every later one fails."""
+    table = data.table
+    return ibis.row_number().over(group_by=table[data.key], order_by=[table.file_name, table.row_number]) == 0
 
 
 def _not_before(later: str, earlier: str):
     """later >= earlier where both are known."""
-    return lambda f: ~(f[later] < f[earlier])
+    return lambda data: ~(data.table[later] < data.table[earlier])
 
 
 ONESTOP = ExportSchema({
@@ -72,9 +81,9 @@ ONESTOP = ExportSchema({
     "paid_online": Col("bool", "Thanh toán trực tuyến"),
     "result_digitised": Col("bool", "Số hóa kết quả"),
     "data_reused": Col("bool", "Tái sử dụng dữ liệu số hóa"),
-}, key="dossier_id", month_column="received_at", frame_checks=(
-    ("resolved_before_received", "resolved_at", "received_at", _not_before("resolved_at", "received_at")),
-    ("due_before_received", "due_at", "received_at", _not_before("due_at", "received_at")),
+}, key="dossier_id", month_column="received_at", order_checks=(
+    OrderCheck("resolved_before_received", "resolved_at", "received_at"),
+    OrderCheck("due_before_received", "due_at", "received_at"),
 ))
 
 PROCEDURES = ExportSchema({
@@ -112,9 +121,9 @@ IOC_FEEDBACK = ExportSchema({
     "due_at": Col("deadline", "Hạn xử lý", required=True),
     "completed_at": Col("datetime", "Ngày hoàn thành"),
     "status": Col("text", "Trạng thái"),
-}, key="report_id", month_column="received_at", frame_checks=(
-    ("completed_before_received", "completed_at", "received_at", _not_before("completed_at", "received_at")),
-    ("deadline_before_received", "due_at", "received_at", _not_before("due_at", "received_at")),
+}, key="report_id", month_column="received_at", order_checks=(
+    OrderCheck("completed_before_received", "completed_at", "received_at"),
+    OrderCheck("deadline_before_received", "due_at", "received_at"),
 ))
 
 IOC_ACCOUNTS = ExportSchema({

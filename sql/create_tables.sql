@@ -128,41 +128,45 @@ create table if not exists marts.submission_status (
 );
 
 -- The export sources (SPEC §3.1-3.5), one row per record that passed validation.
--- Citizens' names, ID-card and phone numbers are never read (SPEC §5).
+-- Citizens' names, ID-card and phone numbers are never read (SPEC §5). dti/landing.py fills a month in one
+-- transaction: a row lands typed, gets its line number, then is checked, so the columns admit nulls while
+-- it lands; `rejected_cells` (the row's cells as text, while they await a decision) is null on every row
+-- that stays.
 create table if not exists staging.dossiers (
-    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer not null,
-    dossier_id varchar not null, procedure_code varchar not null, unit_code varchar not null,
-    received_at timestamp not null, due_at timestamp, resolved_at timestamp,
-    channel varchar not null, remote boolean, service_level varchar, vneid boolean, fee double,
-    paid_online boolean, result_digitised boolean, data_reused boolean
+    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer,
+    dossier_id varchar, procedure_code varchar, unit_code varchar,
+    received_at timestamp, due_at timestamp, resolved_at timestamp,
+    channel varchar, remote boolean, service_level varchar, vneid boolean, fee double,
+    paid_online boolean, result_digitised boolean, data_reused boolean, rejected_cells varchar
 );
 
 create table if not exists staging.procedures (
-    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer not null,
-    is_current boolean not null,    -- the newest file's row of its Mã TTHC
-    procedure_code varchar not null, procedure_name varchar, level varchar not null, service_level varchar not null,
-    eligible_full boolean, integrated boolean, has_fee boolean
+    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer,
+    is_current boolean,             -- the newest file's row of its Mã TTHC
+    procedure_code varchar, procedure_name varchar, level varchar, service_level varchar,
+    eligible_full boolean, integrated boolean, has_fee boolean, rejected_cells varchar
 );
 
 create table if not exists staging.documents (
-    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer not null,
-    doc_number varchar not null, doc_date timestamp not null, direction varchar not null, unit_code varchar not null,
+    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer,
+    doc_number varchar, doc_date timestamp, direction varchar, unit_code varchar,
     secrecy varchar, on_software boolean, interlinked boolean, signed_personal boolean, signed_org boolean,
     has_appendix boolean, appendix_signed boolean, paper boolean, digitised boolean, subject varchar,
-    signer varchar                  -- an official: stewards only, never in marts
+    signer varchar,                 -- an official: stewards only, never in marts
+    rejected_cells varchar
 );
 
 create table if not exists staging.field_reports (
-    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer not null,
-    report_id varchar not null, unit_code varchar not null, received_at timestamp not null,
-    due_at timestamp not null, completed_at timestamp, status varchar
+    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer,
+    report_id varchar, unit_code varchar, received_at timestamp,
+    due_at timestamp, completed_at timestamp, status varchar, rejected_cells varchar
 );
 
 create table if not exists staging.ioc_accounts (
-    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer not null,
-    is_current boolean not null,    -- the newest file's row of its account
-    account varchar not null, official_name varchar, unit_code varchar not null, position varchar,
-    is_leader boolean, status varchar not null, last_login timestamp
+    report_month varchar not null, file_name varchar not null, sheet varchar, row_number integer,
+    is_current boolean,             -- the newest file's row of its account
+    account varchar, official_name varchar, unit_code varchar, position varchar,
+    is_leader boolean, status varchar, last_login timestamp, rejected_cells varchar
 );
 
 -- SPEC §3.7: per unit and month, the numerator and denominator of each code that exports compute.
