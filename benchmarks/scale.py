@@ -30,11 +30,15 @@ MONTH = "2024-06"
 PROJECT = """
 import json, sys, time
 from pathlib import Path
+from dti import reference
 from dti.periods import ReportMonth
 from dti.warehouse import connect, run_sql
 from assets.exports import land_export
 inbox, warehouse = Path(sys.argv[1]), Path(sys.argv[2])
 month = ReportMonth.parse("%(month)s")
+with connect(warehouse) as con:  # reference data, as the ref_units asset writes it: not timed
+    units = reference.units()
+    con.execute("create table ref.units as select * from units")
 began = time.monotonic()
 with connect(warehouse) as con:
     summary = land_export(con, inbox, month, "onestop")

@@ -1,10 +1,14 @@
 """Running a pandera schema written with its Ibis API inside DuckDB, row by row, with no copy in pandas.
 
 pandera's own `validate` on an Ibis table pulls a failing check's whole
-result column into pandas and reports positions, not rows. Here each check
-is compiled by pandera's Ibis check backend into an Ibis expression, then to
-SQL, and DuckDB returns only the failing rows, whole: their line numbers and
-files travel with them. pandera stays the one place the rules are written.
+result column into pandas and reports positions, not rows. Here pandera's
+Ibis check backend turns each check into an Ibis expression; the checks that
+give a boolean column of the table (custom checks) are compiled together into
+one SQL query, one scan, that returns the ids of the failing rows with a pass
+flag per check (narrow, so that a window check sorts ids, not whole rows);
+a second query fetches those rows whole. A built-in check, which gives a
+table of its own, runs as a query of its own. pandera stays the one place
+the rules are written.
 """
 from __future__ import annotations
 
@@ -19,22 +23,31 @@ from pandera.backends.ibis.register import register_ibis_backends
 from pandera.constants import CHECK_OUTPUT_KEY
 
 
-def _failing(table: ibis.Table, check: pa.Check, column: str | None) -> ibis.Table:
-    """The rows of `table` the check fails; a null passes (pandera's ignore_na)."""
-    out = IbisCheckBackend(check).apply(IbisData(table, column))
-    if isinstance(out, ibis.Table):  # built-in checks: the table positionally joined with the check's output
-        return out.filter(~out[CHECK_OUTPUT_KEY].fill_null(True)).select(*table.columns)
-    return table.filter(~out.fill_null(True))
-
-
-def failing_rows(con, relation: str, schema: pa.DataFrameSchema) -> Iterator[tuple[str, str | None, pd.DataFrame]]:
-    """(check name, column or None, the failing rows) for every check of `schema` that some row fails."""
+def failing_rows(con, relation: str, schema: pa.DataFrameSchema,
+                 row_id: str = "_rid") -> Iterator[tuple[str, str | None, pd.DataFrame]]:
+    """(check name, column or None, the failing rows) for every check of `schema` that some row fails;
+    `row_id` is a column of `relation` that tells its rows apart."""
     register_ibis_backends()
     table = ibis.duckdb.from_connection(con).table(relation)
     checks = [(check, name) for name, column in schema.columns.items() for check in column.checks]
     checks += [(check, None) for check in schema.checks]
+    passes, own_tables = {}, []
     for check, column in checks:
-        sql = ibis.to_sql(_failing(table, check, column), dialect="duckdb")
-        rows = con.execute(str(sql)).df()
+        out = IbisCheckBackend(check).apply(IbisData(table, column))
+        if isinstance(out, ibis.Table):   # a built-in check: the table positionally joined with its output
+            own_tables.append((check, column, out.filter(~out[CHECK_OUTPUT_KEY].fill_null(True))
+                               .select(*table.columns)))
+        else:                             # a null passes (pandera's ignore_na)
+            passes[f"_pass_{len(passes)}"] = (check, column, out.fill_null(True))
+    if passes:
+        flags = table.select(table[row_id], **{name: expr for name, (_, _, expr) in passes.items()})
+        failing = flags.filter(~ibis.and_(*(flags[name] for name in passes)))
+        rows = con.execute(str(ibis.to_sql(failing.join(table, row_id), dialect="duckdb"))).df()
+        for name, (check, column, _) in passes.items():
+            failed = rows[~rows[name].astype(bool)]
+            if len(failed):
+                yield check.name, column, failed.drop(columns=list(passes))
+    for check, column, expr in own_tables:
+        rows = con.execute(str(ibis.to_sql(expr, dialect="duckdb"))).df()
         if len(rows):
             yield check.name, column, rows

@@ -9,15 +9,20 @@ For each file (in name order):
 3. each row's line number comes from its position in the insert (DuckDB keeps the file's order inside the
    transaction) shifted past the malformed lines before it;
 4. the few rows with `rejected_cells` go to `type_value`, which either types them (a spelling the fast
-   path does not take) or writes their failures; the failed rows are deleted.
-Then the source's pandera checks (`schemas.exports`) run in DuckDB on the month's rows, their failures are
-written and the rows deleted. Nothing but failing rows ever reaches Python.
+   path does not take) or writes their failures.
+That is the first transaction. In a second one the source's pandera checks (`schemas.exports`) run in
+DuckDB on the month's typed rows; the failures and the file manifest are written and every failed row is
+deleted. Deleting rows in the transaction that inserted them would make DuckDB rewrite the whole insert
+at commit; once committed, a delete costs little. A run stopped between the two leaves the month's rows
+unchecked in the live warehouse only: readers see the snapshot published after a whole run, and the next
+run of the month replaces them. Nothing but failing rows ever reaches Python.
 """
 from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,11 +30,11 @@ import duckdb
 import pandas as pd
 
 from dti.failures import FailureLog, to_frame
-from dti.manifest import InboxFile, list_files
+from dti.manifest import InboxFile, list_files, sha256_of
 from dti.periods import ReportMonth, month_of
 from dti.units import UnitResolver
 from dti.warehouse import replace_rows, sql_text, transaction
-from schemas.columns import LOOKED_UP, fails_sql, lookup_table, type_value, typed_sql
+from schemas.columns import LOOKED_UP, fails_sql, known_spellings, lookup_table, type_value, typed_sql
 from schemas.control import manifest_frame, manifest_record
 from schemas.exports import ExportSchema
 from sources.exports import ExportSource
@@ -40,6 +45,9 @@ from sources.tabular import SUFFIXES, UnreadableFile, read_text
 REJECTS = "_rejects"
 
 
+SAMPLE_ROWS = 100_000   # a file's first rows, whose spellings join the reference data's on the fast path
+
+
 @dataclass
 class PreparedFile:
     file: InboxFile
@@ -47,64 +55,42 @@ class PreparedFile:
     sheet: str | None = None
     layout: TextLayout | None = None          # a text file DuckDB reads
     rows: pd.DataFrame | None = None          # or rows read in Python (xlsx, or a text file with odd lines)
-    good_rows: int = 0
+    rows_read: int = 0
+    width: int = 0                            # fields in the header row of a text file
     malformed: list[tuple[int, int]] = field(default_factory=list)   # (line, fields found)
-    width: int = 0
     lookups: dict[str, dict[str, object]] = field(default_factory=dict)
-
-    @property
-    def rows_read(self) -> int:
-        return self.good_rows + len(self.malformed)
 
 
 def raw_columns_sql(source: ExportSource, prepared: PreparedFile) -> str:
     """SELECT list naming each of the source's columns, as text, from the file's relation."""
     if prepared.layout is not None:
         return ", ".join(f"{field_sql(prepared.layout, c)} as {c}" for c in source.headers)
-    return ", ".join(f"nullif(trim({c}), '') as {c}" for c in source.headers)
+    return ", ".join(f"nullif({c}, '') as {c}" for c in source.headers)
 
 
-def relation_sql(prepared: PreparedFile, rejects: bool) -> str:
+def relation_sql(prepared: PreparedFile, rejects: bool = False) -> str:
     if prepared.layout is not None:
         return read_csv_sql(prepared.layout, REJECTS if rejects else None)
     return "_file_rows"
 
 
-def scan(con, source: ExportSource, schema: ExportSchema, prepared: PreparedFile) -> None:
-    """One pass: the rows, DuckDB's malformed lines, the distinct spellings of the looked-up columns."""
+def build_lookups(con, source: ExportSource, schema: ExportSchema, prepared: PreparedFile,
+                  resolver: UnitResolver) -> None:
+    """What the fast path looks up: the reference data's spellings and those of the file's first rows."""
     looked_up = [c for c, col in schema.columns.items() if col.kind in LOOKED_UP]
-    con.execute(f"drop table if exists {REJECTS}_errors; drop table if exists {REJECTS}_scans")
-    lists = "".join(f", list(distinct {c})" for c in looked_up)
-    result = con.execute(f"select count(*){lists} from (select {raw_columns_sql(source, prepared)} "
-                         f"from {relation_sql(prepared, rejects=True)})").fetchall()[0]
-    prepared.good_rows = result[0]
-    for column, spellings in zip(looked_up, result[1:]):
-        prepared.lookups[column] = [s for s in spellings or [] if s is not None]
-    if prepared.layout is not None:
-        errors = con.execute(f"select line, min(column_idx), max(column_idx), bool_or(error_type in ('INVALID UNICODE', 'INVALID ENCODING')) "
-                             f"from {REJECTS}_errors group by line order by line").fetchall()
-        if any(e[3] for e in errors):
-            raise UnicodeError("invalid UTF-8")
-        prepared.malformed = [(int(line), int(lo if lo < prepared.layout.width else hi)) for line, lo, hi, _ in errors]
-
-
-def lines_accounted(prepared: PreparedFile) -> bool:
-    """Every line after the header is a row or a malformed line: no blank line, no line break inside a field."""
-    layout = prepared.layout
-    return physical_lines(layout.path) == layout.header_row + prepared.good_rows + len(prepared.malformed)
-
-
-def rows_in_python(prepared: PreparedFile, source: ExportSource) -> None:
-    """Read a text file the exact, slow way: for files whose line numbers DuckDB's order cannot give."""
-    table = read_text(prepared.file.path, source.headers, source.required)
-    records = [{"row_number": n, **{c: values.get(c) for c in source.headers}} for n, values in table.rows]
-    prepared.rows = pd.DataFrame(records, columns=["row_number", *source.headers]).astype("string")
-    prepared.rows["row_number"] = prepared.rows["row_number"].astype("int32")
-    prepared.malformed, prepared.layout = table.malformed, None
+    lists = ", ".join(f"list(distinct {c})" for c in looked_up)
+    sampled = con.execute(f"select {lists} from (select {raw_columns_sql(source, prepared)} "
+                          f"from {relation_sql(prepared)} limit {SAMPLE_ROWS})").fetchall()[0]
+    for column, spellings in zip(looked_up, sampled):
+        col = schema.columns[column]
+        known = known_spellings(col.kind, col.enum)
+        prepared.lookups[column] = lookup_table([*known, *(s for s in spellings or [] if s is not None)], col,
+                                                resolver)
 
 
 def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, log: FailureLog,
             resolver: UnitResolver, workdir: Path) -> PreparedFile:
+    """Before the transaction: the file's kind, encoding and header, and what the fast path looks up."""
     prepared = PreparedFile(file)
     try:
         if is_excel(file.path):
@@ -116,10 +102,16 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
         elif is_text(file.path):
             prepared.layout = sniff_text(file.path, source.headers, source.required)
             found = prepared.layout is not None
+            if found:
+                prepared.width = prepared.layout.width
             if found and needs_transcoding(prepared.layout):
                 prepared.layout = transcode(prepared.layout, workdir)
         else:
             raise UnreadableFile(f"loại tệp {file.path.suffix or '(không đuôi)'} không được hỗ trợ")
+        if found:
+            if prepared.rows is not None:
+                con.register("_file_rows", prepared.rows)
+            build_lookups(con, source, schema, prepared, resolver)
     except UnreadableFile as exc:
         log.add("file_unreadable", detail=str(exc), file_name=file.name)
         prepared.readable = False
@@ -132,38 +124,16 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
         required = ", ".join(schema.columns[c].display for c in source.required)
         log.add("header_unmatched", sheet=prepared.sheet, expected=required, file_name=file.name)
         prepared.readable = False
-        return prepared
-    prepared.width = prepared.layout.width if prepared.layout else 0
-    try:
-        _scan_file(con, source, schema, prepared, workdir)
-    except duckdb.Error as exc:
-        log.add("file_unreadable", detail=str(exc).splitlines()[0][:120], file_name=file.name)
-        prepared.readable = False
-        return prepared
-    for line, fields in prepared.malformed:
-        log.add("row_malformed", sheet=prepared.sheet, row=line, value=fields, expected=prepared.width,
-                file_name=file.name)
-    for column, spellings in prepared.lookups.items():
-        prepared.lookups[column] = lookup_table(spellings, schema.columns[column], resolver)
     return prepared
 
 
-def _scan_file(con, source, schema, prepared: PreparedFile, workdir: Path) -> None:
-    if prepared.rows is not None:
-        con.register("_file_rows", prepared.rows)
-        scan(con, source, schema, prepared)
-        return
-    try:
-        scan(con, source, schema, prepared)
-    except (UnicodeError, duckdb.InvalidInputException) as exc:
-        if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
-            raise
-        prepared.layout = transcode(prepared.layout, workdir, mixed=True)  # lines in two encodings
-        scan(con, source, schema, prepared)
-    if not lines_accounted(prepared):
-        rows_in_python(prepared, source)
-        con.register("_file_rows", prepared.rows)
-        scan(con, source, schema, prepared)
+def rows_in_python(prepared: PreparedFile, source: ExportSource) -> None:
+    """Read a text file the exact, slow way: for a file whose line numbers DuckDB's order cannot give."""
+    table = read_text(prepared.file.path, source.headers, source.required)
+    records = [{"row_number": n, **{c: values.get(c) for c in source.headers}} for n, values in table.rows]
+    prepared.rows = pd.DataFrame(records, columns=["row_number", *source.headers]).astype("string")
+    prepared.rows["row_number"] = prepared.rows["row_number"].astype("int32")
+    prepared.malformed, prepared.layout = table.malformed, None
 
 
 def shift_sql(thresholds: list[int], position: str, lo: int = 0, hi: int | None = None) -> str:
@@ -176,16 +146,16 @@ def shift_sql(thresholds: list[int], position: str, lo: int = 0, hi: int | None 
             f"else {shift_sql(thresholds, position, mid + 1, hi)} end)")
 
 
-def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile,
-                month: ReportMonth) -> None:
-    """One INSERT of the file's rows typed on the fast path, then each row's line number."""
+def insert_sql(table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile) -> str:
+    """One INSERT of a file's rows typed on the fast path; a row with a cell it could not type keeps its
+    cells as text in `rejected_cells`."""
     columns = schema.columns
     typed = {c: typed_sql(col, f"raw_{c}", prepared.lookups.get(c)) for c, col in columns.items()}
     fails = " or ".join(fails_sql(col, f"raw_{c}", c) for c, col in columns.items())
     cells = ", ".join(f"{c} := raw_{c}" for c in columns)
     from_rows = prepared.layout is None
     line = "row_number" if from_rows else "null::integer"
-    con.execute(
+    return (
         f"insert into {table} by name "
         f"select $month as report_month, $file as file_name, $sheet as sheet, row_number, "
         f"{', '.join(columns)}, case when {fails} then to_json(struct_pack({cells})) end as rejected_cells "
@@ -195,15 +165,43 @@ def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, pre
         f"from (select {'row_number, ' if from_rows else ''}"
         f"{', '.join(f'{c} as raw_{c}' for c in columns)} "
         f"from (select {'row_number, ' if from_rows else ''}{raw_columns_sql(source, prepared)} "
-        f"from {relation_sql(prepared, rejects=False)})))",
-        {"month": str(month), "file": prepared.file.name, "sheet": prepared.sheet})
-    if not from_rows:
-        number_lines(con, table, prepared)
+        f"from {relation_sql(prepared, rejects=True)})))")
 
 
-def number_lines(con, table: str, prepared: PreparedFile) -> None:
-    """Line = header line + 1 + position among the rows + malformed lines before it (rows keep the file's order)."""
-    first = con.execute(f"select min(rowid) from {table} where row_number is null").fetchall()[0][0]
+def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile,
+                month: ReportMonth, workdir: Path) -> None:
+    """The file's rows in the table, each with its line number; its malformed lines noted."""
+    params = {"month": str(month), "file": prepared.file.name, "sheet": prepared.sheet}
+    if prepared.rows is not None:
+        con.register("_file_rows", prepared.rows)
+        con.execute(insert_sql(table, source, schema, prepared), params)
+        prepared.rows_read = len(prepared.rows) + len(prepared.malformed)
+        return
+    con.execute(f"drop table if exists {REJECTS}_errors; drop table if exists {REJECTS}_scans")
+    con.execute(insert_sql(table, source, schema, prepared), params)
+    errors = con.execute(
+        f"select line, min(column_idx), max(column_idx), "
+        f"bool_or(error_type in ('INVALID UNICODE', 'INVALID ENCODING')) "
+        f"from {REJECTS}_errors group by line order by line").fetchall()
+    first, rows = con.execute(f"select min(rowid), count(*) from {table} where row_number is null").fetchall()[0]
+    width = prepared.layout.width
+    prepared.malformed = [(int(line), int(lo if lo < width else hi)) for line, lo, hi, _ in errors]
+    prepared.rows_read = rows + len(prepared.malformed)
+    if any(e[3] for e in errors):      # lines past the sniffed start in another encoding: read it again
+        con.execute(f"delete from {table} where row_number is null")
+        prepared.layout = transcode(prepared.layout, workdir, mixed=True)
+        return insert_file(con, table, source, schema, prepared, month, workdir)
+    if physical_lines(prepared.layout.path) != prepared.layout.header_row + prepared.rows_read:
+        # a blank line or a line break inside quotes: positions are not lines, so read it the exact way
+        con.execute(f"delete from {table} where row_number is null")
+        rows_in_python(prepared, source)
+        return insert_file(con, table, source, schema, prepared, month, workdir)
+    number_lines(con, table, prepared, first)
+
+
+def number_lines(con, table: str, prepared: PreparedFile, first: int | None) -> None:
+    """Line = header line + 1 + position among the rows + malformed lines before it (rows keep the file's
+    order inside the transaction)."""
     if first is None:
         return
     # a malformed line that is the i-th (from 0) sits before the rows from position (line - header - 1 - i) on
@@ -215,10 +213,11 @@ def number_lines(con, table: str, prepared: PreparedFile) -> None:
 
 def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog, resolver: UnitResolver,
                           month: ReportMonth) -> None:
-    """Rows the fast path could not type: `type_value` types them, or logs each failing cell and they go."""
+    """Rows the fast path could not type: `type_value` types them, or logs each failing cell (they keep
+    `rejected_cells` until the second transaction deletes them)."""
     rows = con.execute(f"select rowid, file_name, sheet, row_number, rejected_cells from {table} "
                        f"where report_month = ? and rejected_cells is not null", [str(month)]).fetchall()
-    fixed, failed = [], []
+    fixed = []
     for rowid, file_name, sheet, row_number, cells in rows:
         raw = json.loads(cells)
         unit = resolver.resolve(raw.get("unit_code")) if "unit_code" in schema.columns else None
@@ -228,10 +227,13 @@ def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog
                 values[name] = type_value(raw.get(name), col, resolver)
             except ValueError as exc:
                 check, expected = exc.args
-                log.add(check, sheet=sheet, row=row_number, column=col.display, value=raw.get(name),
-                        expected=expected, file_name=file_name, unit_code=unit)
+                value = raw.get(name)
+                log.add(check, sheet=sheet, row=row_number, column=col.display,
+                        value=value.strip() if isinstance(value, str) else value, expected=expected,
+                        file_name=file_name, unit_code=unit)
                 ok = False
-        (fixed if ok else failed).append(values if ok else rowid)
+        if ok:
+            fixed.append(values)
     if fixed:
         frame = pd.DataFrame(fixed, columns=["rid", *schema.columns])
         con.register("_fixed", frame)
@@ -239,7 +241,6 @@ def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog
         con.execute(f"update {table} set {assignments}, rejected_cells = null from _fixed "
                     f"where {table}.rowid = _fixed.rid")
         con.unregister("_fixed")
-    delete_rows(con, table, failed)
 
 
 def delete_rows(con, table: str, rowids: list[int]) -> None:
@@ -257,12 +258,14 @@ def _shown(value: object) -> object:
     return value
 
 
-def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> None:
-    """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's rows."""
+def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> set[int]:
+    """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's typed
+    rows; the rowids of the rows that fail."""
     from dti.ibis_checks import failing_rows
 
-    con.execute(f"create or replace temp view _month_rows as select rowid as _rid, * from {table} "
-                f"where report_month = '{month}'")
+    columns = ", ".join(schema.checked_columns)
+    con.execute(f"create or replace temp view _month_rows as select rowid as _rid, file_name, sheet, row_number, "
+                f"{columns} from {table} where report_month = '{month}' and rejected_cells is null")
     display = schema.display
     gone = set()
     for check_name, column, frame in failing_rows(con, "_month_rows", schema.checks(month)):
@@ -279,7 +282,7 @@ def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: F
                     value=_shown(row[blamed]), expected=expected, file_name=row["file_name"],
                     unit_code=row.get("unit_code"))
             gone.add(int(row["_rid"]))
-    delete_rows(con, table, sorted(gone))
+    return gone
 
 
 def mark_current(con, table: str, key: str, files: list[PreparedFile], month: ReportMonth) -> None:
@@ -296,25 +299,33 @@ def mark_current(con, table: str, key: str, files: list[PreparedFile], month: Re
 def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, schema: ExportSchema,
                 table: str) -> dict:
     """Replace the month's rows of one export source; every row read is loaded or has a failure."""
-    files = list_files(inbox / str(month) / source.name, SUFFIXES)
+    files = list_files(inbox / str(month) / source.name, SUFFIXES, digests=False)
     log = FailureLog(str(month), source.name)
     resolver = UnitResolver()
     con.execute(sql_text("record_macros"))
-    with tempfile.TemporaryDirectory(prefix="dti-transcode-") as workdir:
+    # the manifest's SHA-256 of each file, computed beside DuckDB's work (hashlib lets go of the GIL)
+    with ThreadPoolExecutor(max_workers=1) as hasher, tempfile.TemporaryDirectory(prefix="dti-transcode-") as workdir:
+        digests = hasher.map(sha256_of, [f.path for f in files])
         prepared = [prepare(con, f, source, schema, log, resolver, Path(workdir)) for f in files]
-        with transaction(con):
+        with transaction(con):  # 1: the rows, typed and numbered
             con.execute(f"delete from {table} where report_month = ?", [str(month)])
             for p in prepared:
                 if p.readable:
-                    if p.rows is not None:
-                        con.register("_file_rows", p.rows)
-                    insert_file(con, table, source, schema, p, month)
+                    insert_file(con, table, source, schema, p, month, Path(workdir))
+                    for line, fields in p.malformed:
+                        log.add("row_malformed", sheet=p.sheet, row=line, value=fields,
+                                expected=p.width, file_name=p.file.name)
             settle_rejected_cells(con, table, schema, log, resolver, month)
-            run_checks(con, table, schema, month, log)
+        with transaction(con):  # 2: the checks, the failures, the manifest
+            failed = run_checks(con, table, schema, month, log)
+            delete_rows(con, table, sorted(failed))
+            con.execute(f"delete from {table} where report_month = ? and rejected_cells is not null", [str(month)])
             if schema.snapshot:
                 mark_current(con, table, schema.key, [p for p in prepared if p.readable], month)
             loaded = dict(con.execute(f"select file_name, count(*) from {table} where report_month = ? "
                                       f"group by 1", [str(month)]).fetchall())
+            for p, digest in zip(prepared, digests):
+                p.file = replace(p.file, sha256=digest)
             manifest = manifest_frame([manifest_record(str(month), source.name, p.file, p.rows_read,
                                                        int(loaded.get(p.file.name, 0)), p.readable)
                                        for p in prepared])

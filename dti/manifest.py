@@ -29,8 +29,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[InboxFile]:
-    """Files in name order (the order SPEC §3.1 de-duplicates in); hidden and temp files skipped."""
+def list_files(folder: Path, suffixes: tuple[str, ...], digests: bool = True) -> list[InboxFile]:
+    """Files in name order (the order SPEC §3.1 de-duplicates in); hidden and temp files skipped.
+
+    `digests=False` leaves `sha256` empty, for a caller that hashes while it does other work.
+    """
     if not folder.is_dir():
         return []
     files = []
@@ -39,5 +42,5 @@ def list_files(folder: Path, suffixes: tuple[str, ...]) -> list[InboxFile]:
             continue
         stat = path.stat()
         modified = datetime.fromtimestamp(stat.st_mtime, TZ).replace(tzinfo=None)
-        files.append(InboxFile(path, stat.st_size, sha256_of(path), modified))
+        files.append(InboxFile(path, stat.st_size, sha256_of(path) if digests else "", modified))
     return files

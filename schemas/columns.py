@@ -88,6 +88,25 @@ SQL_TYPES = {"id": "varchar", "text": "varchar", "unit": "varchar", "enum": "var
 LOOKED_UP = ("unit", "enum", "bool")   # few distinct spellings: typed once each, in Python, then looked up
 
 
+@lru_cache(maxsize=None)
+def known_spellings(kind: str, enum: str = "") -> tuple[str, ...]:
+    """Spellings of a looked-up column known without reading any file: the reference data's, in the cases
+    and forms exports write them. A spelling not among these nor in a file's first rows still types, in
+    Python, on the slow path."""
+    from dti import reference
+
+    if kind == "unit":
+        units, aliases = reference.units(), reference.unit_aliases()
+        names = [*units["unit_code"], *units["name_vi"], *units["short_name_vi"], *aliases["alias"]]
+        names += ["UBND " + n for n in names]
+    elif kind == "enum":
+        with (REFERENCE_DIR / "enumerations.csv").open(encoding="utf-8") as fh:
+            names = [row["spelling"] for row in csv.DictReader(fh) if row["enum"] == enum]
+    else:
+        names = ["Có", "Không", "x", "1", "0", "TRUE", "FALSE", "Đã", "Chưa", "Yes", "No", "Y", "N"]
+    return tuple(dict.fromkeys(v for n in names for v in (n, n.upper(), n.lower(), n.capitalize())))
+
+
 def lookup_table(spellings: list[str], col: Col, resolver: UnitResolver) -> dict[str, object]:
     """Each spelling of a column with few distinct values that types, with its value (the others fail later)."""
     table = {}
@@ -108,14 +127,15 @@ def _literal(value: object) -> str:
 def typed_sql(col: Col, raw: str, lookup: dict[str, object] | None = None) -> str:
     """SQL typing the text column `raw` on the fast path: NULL where it cannot, and `type_value` then decides.
 
-    Dates and money take the common spellings in SQL (macros of sql/record_macros.sql); units, enumerations
-    and yes/no are looked up in the table `type_value` made of their distinct spellings: a cast to an ENUM
-    of those spellings finds each one's position by hash, and a list holds the values.
+    `raw` is the field as read, untrimmed: a spelling with stray spaces simply misses the fast path. Dates
+    and money take the common spellings in SQL (macros of sql/record_macros.sql); units, enumerations and
+    yes/no are looked up in the table `type_value` made of their distinct spellings: a cast to an ENUM of
+    those spellings finds each one's position by hash, and a list holds the values.
     """
     if col.kind == "id":
-        return raw
+        return f"nullif(trim({raw}), '')"
     if col.kind == "text":
-        return f"nfc_normalize({raw})"
+        return f"nfc_normalize(nullif(trim({raw}), ''))"
     if col.kind in ("datetime", "deadline", "money"):
         return {"datetime": "vn_timestamp", "deadline": "vn_deadline", "money": "vn_money"}[col.kind] + f"({raw})"
     found = (f"[{', '.join(_literal(v) for v in lookup.values())}]"
@@ -126,6 +146,6 @@ def typed_sql(col: Col, raw: str, lookup: dict[str, object] | None = None) -> st
 
 def fails_sql(col: Col, raw: str, typed: str) -> str:
     """SQL true where the cell needs `type_value`: a required cell left blank, or text the fast path could not type."""
-    if col.required:
-        return f"({raw} is null or {typed} is null)"
+    if col.required or col.kind == "bool":  # a blank yes/no is false, never null
+        return f"{typed} is null"
     return f"({raw} is not null and {typed} is null)"

@@ -3,8 +3,9 @@
 Each source: `columns` (how each cell types, see `schemas.columns`) and
 `checks(month)`, a pandera schema on its typed rows written with pandera's
 Ibis API, so that the warehouse runs it where the rows are (`dti.landing`).
-A frame-level check names the column it blames and the column its message
-shows as expected.
+Each check returns a boolean column of the rows' table, so that all of a
+source's checks compile into one query. A frame-level check names the column
+it blames and the column its message shows as expected.
 """
 from __future__ import annotations
 
@@ -39,13 +40,20 @@ class ExportSchema:
         if self.unique and not self.snapshot:
             columns[self.key] = pa.Column(checks=pa.Check(_first_occurrence, name="duplicate_id"))
         if self.month_column:
-            columns[self.month_column] = pa.Column(checks=pa.Check.in_range(
-                month.start, month.end, include_max=False, name="out_of_month"))
+            columns[self.month_column] = pa.Column(checks=pa.Check(_within(month), name="out_of_month"))
         for name, col in self.columns.items():
             if col.kind == "money":
-                columns[name] = pa.Column(checks=pa.Check.ge(0, name="negative"), nullable=True)
+                columns[name] = pa.Column(checks=pa.Check(_not_negative, name="negative"), nullable=True)
         frame_checks = [pa.Check(_not_before(c.later, c.earlier), name=c.name) for c in self.order_checks]
         return pa.DataFrameSchema(columns, checks=frame_checks)
+
+    @property
+    def checked_columns(self) -> list[str]:
+        """The columns the checks read: the relation they run on needs no other."""
+        wanted = [self.key, self.month_column, *(c.later for c in self.order_checks),
+                  *(c.earlier for c in self.order_checks),
+                  *(name for name, col in self.columns.items() if col.kind in ("money", "unit"))]
+        return [name for name in self.columns if name in wanted]
 
     def blamed(self, check_name: str) -> OrderCheck | None:
         return next((c for c in self.order_checks if c.name == check_name), None)
@@ -59,6 +67,15 @@ def _first_occurrence(data) -> ibis.Column:
     """Files in name order, then rows in order: the first row of a key passes, every later one fails."""
     table = data.table
     return ibis.row_number().over(group_by=table[data.key], order_by=[table.file_name, table.row_number]) == 0
+
+
+def _within(month: ReportMonth):
+    """The date falls in the report month: [10th of the previous month, 10th of this one)."""
+    return lambda data: (data.table[data.key] >= month.start) & (data.table[data.key] < month.end)
+
+
+def _not_negative(data) -> ibis.Column:
+    return data.table[data.key] >= 0
 
 
 def _not_before(later: str, earlier: str):

@@ -15,7 +15,7 @@ with dossiers as (
            result_digitised, data_reused
     from staging.dossiers where report_month = $report_month
 ),
-dossier_sums as (
+dossier_counts as (
     select case when grouping(unit_code) = 1 then 'TPVT' else unit_code end as unit_code,
         count(*) filter (paid_online) as paid_online, count(*) filter (with_fee) as with_fee,
         sum(fee) filter (paid_online) as fee_paid_online, sum(fee) filter (with_fee) as fee_total,
@@ -23,18 +23,35 @@ dossier_sums as (
         count(*) filter (resolved and result_digitised) as resolved_digitised,
         count(*) filter (resolved and data_reused) as resolved_reused, count(*) filter (resolved) as resolved,
         count(*) filter (remote_online) as remote_online, count(*) as dossiers,
-        count(distinct procedure_code) filter (online and service_level in ('Toàn trình', 'Một phần'))
-            as procedures_online,
-        count(distinct procedure_code) filter (service_level in ('Toàn trình', 'Một phần')) as procedures_any,
         count(*) filter (online and on_time) as online_on_time,
         count(*) filter (online and service_level = 'Toàn trình') as full_online,
-        count(*) filter (service_level = 'Toàn trình') as full_any,
-        -- CQS-05 reads "procedures with fees" as procedures with a dossier that carried a fee
-        count(distinct procedure_code) filter (paid_online) as fee_procedures_paid_online,
-        count(distinct procedure_code) filter (with_fee) as fee_procedures
+        count(*) filter (service_level = 'Toàn trình') as full_any
     from dossiers
     group by grouping sets ((unit_code), ())
     having not (grouping(unit_code) = 0 and unit_code = 'TPVT')
+),
+unit_procedures as (  -- each unit's procedures once, with what the distinct counts ask of their dossiers
+    select unit_code, procedure_code,
+        bool_or(online and service_level in ('Toàn trình', 'Một phần')) as online_dvc,
+        bool_or(service_level in ('Toàn trình', 'Một phần')) as any_dvc,
+        bool_or(paid_online) as paid_online, bool_or(with_fee) as with_fee
+    from dossiers group by unit_code, procedure_code
+),
+city_procedures as (  -- TPVT counts a procedure once, whichever units it had dossiers at
+    select 'TPVT' as unit_code, procedure_code, bool_or(online_dvc) as online_dvc, bool_or(any_dvc) as any_dvc,
+        bool_or(paid_online) as paid_online, bool_or(with_fee) as with_fee
+    from unit_procedures group by procedure_code
+),
+procedure_counts as (
+    select unit_code,
+        count(*) filter (online_dvc) as procedures_online, count(*) filter (any_dvc) as procedures_any,
+        -- CQS-05 reads "procedures with fees" as procedures with a dossier that carried a fee
+        count(*) filter (paid_online) as fee_procedures_paid_online, count(*) filter (with_fee) as fee_procedures
+    from (select * from unit_procedures where unit_code <> 'TPVT' union all select * from city_procedures)
+    group by unit_code
+),
+dossier_sums as (
+    select * from dossier_counts join procedure_counts using (unit_code)
 ),
 documents as (  -- secret documents are excluded from every ratio
     select unit_code, direction = 'Đến' as incoming, direction = 'Đi' as outgoing, on_software, interlinked,
