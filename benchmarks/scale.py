@@ -52,6 +52,7 @@ import duckdb
 path, warehouse = sys.argv[1], sys.argv[2]
 began = time.monotonic()
 con = duckdb.connect(warehouse)
+con.execute("set enable_progress_bar = false")  # as the project's connections
 con.execute(f"create table dossiers as select * from read_csv('{path}', skip=2, ignore_errors=true)")
 groups = con.execute('''
     select "Đơn vị xử lý", count(*), count(*) filter ("Hình thức nộp" = 'Trực tuyến'),

@@ -57,6 +57,7 @@ def connect(path: Path | None = None, read_only: bool = False, wait_seconds: flo
             time.sleep(0.5)
     try:
         con.execute("set memory_limit = ?", [MEMORY_LIMIT])
+        con.execute("set enable_progress_bar = false")  # DuckDB 2 draws it on stdout: not in logs
         if not read_only:
             con.execute("set temp_directory = ?", [str(path.with_name(path.name + ".spill"))])
             con.execute(sql_text("create_tables"))
