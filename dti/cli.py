@@ -39,23 +39,32 @@ def ensure_dagster_home() -> Path:
 
 
 def run_month(month: ReportMonth, quiet: bool = True) -> bool:
-    """Materialise one report month end to end in this process (the in-process executor)."""
+    """Materialise one report month end to end: in this process for a city-sized month, else each step in
+    a process of its own (pipelines/jobs.py decides by the size of the month's inbox)."""
     ensure_dagster_home()
     import dagster as dg
 
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are "preview"
-    from pipelines.definitions import defs
+    from pipelines.definitions import defs, monthly_report_job
+    from pipelines.jobs import IN_PROCESS, execution_config
 
     if quiet:
         logging.getLogger("dagster").setLevel(logging.WARNING)
-    job = defs.resolve_job_def("monthly_report")
+    # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream
+    loggers = {"loggers": {"console": {"config": {"log_level": "INFO" if quiet else "DEBUG"}}}}
+    tags = {"report_month": str(month)}
     waiting = lambda: console.print("Một lần chạy khác đang ghi vào kho: chờ đến lượt ...")  # noqa: E731
     with run_lock(on_wait=waiting), dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            partition_key=month.partition_key, instance=instance, raise_on_error=False,
-            tags={"report_month": str(month)},
-            # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO" if quiet else "DEBUG"}}}})
+        config = execution_config(month)
+        if config == IN_PROCESS:
+            result = defs.resolve_job_def("monthly_report").execute_in_process(
+                partition_key=month.partition_key, instance=instance, raise_on_error=False, tags=tags,
+                run_config=loggers)
+        else:
+            console.print("Kỳ báo cáo lớn: mỗi bước chạy trong một tiến trình riêng.")
+            result = dg.execute_job(dg.reconstructable(monthly_report_job), instance=instance,
+                                    run_config={**config, **loggers}, raise_on_error=False,
+                                    tags={**tags, "dagster/partition": month.partition_key})
     return result.success
 
 

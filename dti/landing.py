@@ -1,11 +1,11 @@
 """Landing a month of one export source in the warehouse: read, type, check and store inside DuckDB.
 
 For each file (in name order):
-1. before the transaction, the reader sniffs it (`sources.records`) and one scan collects what the insert
-   needs: rows, malformed lines (DuckDB's rejects) and the distinct spellings of units, enumerations and
-   yes/no, which `type_value` types once each;
+1. before the transaction, the reader sniffs it (`sources.records`), and `type_value` types once each the
+   spellings of units, enumerations and yes/no that the reference data and the file's first rows hold;
 2. one INSERT … SELECT from `read_csv` (or the Arrow table of an xlsx file) types every cell on the SQL fast
    path and keeps, for a row with a cell it could not type, that row's cells as text (`rejected_cells`);
+   DuckDB notes the malformed lines it leaves out;
 3. each row's line number comes from its position in the insert (DuckDB keeps the file's order inside the
    transaction) shifted past the malformed lines before it;
 4. the few rows with `rejected_cells` go to `type_value`, which either types them (a spelling the fast
@@ -23,11 +23,10 @@ import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dti.failures import FailureLog, to_frame
 from dti.manifest import InboxFile, list_files, sha256_of
@@ -37,14 +36,13 @@ from dti.warehouse import replace_rows, sql_text, transaction
 from schemas.columns import LOOKED_UP, fails_sql, known_spellings, lookup_table, type_value, typed_sql
 from schemas.control import manifest_frame, manifest_record
 from schemas.exports import ExportSchema
+from schemas.validation import shown
 from sources.exports import ExportSource
 from sources.records import (ExcelRows, TextLayout, field_sql, is_excel, is_text, needs_transcoding,
                              physical_lines, read_csv_sql, read_excel_rows, sniff_text, transcode)
 from sources.tabular import SUFFIXES, UnreadableFile, read_text
 
-REJECTS = "_rejects"
-
-
+REJECTS = "_rejects"    # DuckDB's tables of the lines read_csv left out
 SAMPLE_ROWS = 100_000   # a file's first rows, whose spellings join the reference data's on the fast path
 
 
@@ -54,7 +52,7 @@ class PreparedFile:
     readable: bool = True
     sheet: str | None = None
     layout: TextLayout | None = None          # a text file DuckDB reads
-    rows: pd.DataFrame | None = None          # or rows read in Python (xlsx, or a text file with odd lines)
+    rows: pa.Table | None = None              # or rows read in Python (xlsx, or a text file with odd lines)
     rows_read: int = 0
     width: int = 0                            # fields in the header row of a text file
     malformed: list[tuple[int, int]] = field(default_factory=list)   # (line, fields found)
@@ -96,8 +94,7 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
         if is_excel(file.path):
             excel: ExcelRows = read_excel_rows(file.path, source.headers, source.required)
             prepared.sheet = excel.sheet
-            if excel.table is not None:
-                prepared.rows = excel.table.to_pandas()
+            prepared.rows = excel.table
             found = excel.header_row is not None
         elif is_text(file.path):
             prepared.layout = sniff_text(file.path, source.headers, source.required)
@@ -130,10 +127,9 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
 def rows_in_python(prepared: PreparedFile, source: ExportSource) -> None:
     """Read a text file the exact, slow way: for a file whose line numbers DuckDB's order cannot give."""
     table = read_text(prepared.file.path, source.headers, source.required)
-    records = [{"row_number": n, **{c: values.get(c) for c in source.headers}} for n, values in table.rows]
-    prepared.rows = pd.DataFrame(records, columns=["row_number", *source.headers]).astype("string")
-    prepared.rows["row_number"] = prepared.rows["row_number"].astype("int32")
-    prepared.malformed, prepared.layout = table.malformed, None
+    columns = {"row_number": pa.array([n for n, _ in table.rows], pa.int32())}
+    columns.update({c: pa.array([values.get(c) for _, values in table.rows], pa.string()) for c in source.headers})
+    prepared.rows, prepared.malformed, prepared.layout = pa.table(columns), table.malformed, None
 
 
 def shift_sql(thresholds: list[int], position: str, lo: int = 0, hi: int | None = None) -> str:
@@ -183,6 +179,7 @@ def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, pre
         f"select line, min(column_idx), max(column_idx), "
         f"bool_or(error_type in ('INVALID UNICODE', 'INVALID ENCODING')) "
         f"from {REJECTS}_errors group by line order by line").fetchall()
+    con.execute(f"drop table {REJECTS}_errors; drop table {REJECTS}_scans")  # they hold the lines' text
     first, rows = con.execute(f"select min(rowid), count(*) from {table} where row_number is null").fetchall()[0]
     width = prepared.layout.width
     prepared.malformed = [(int(line), int(lo if lo < width else hi)) for line, lo, hi, _ in errors]
@@ -250,14 +247,6 @@ def delete_rows(con, table: str, rowids: list[int]) -> None:
         con.unregister("_gone")
 
 
-def _shown(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> set[int]:
     """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's typed
     rows; the rowids of the rows that fail."""
@@ -273,13 +262,13 @@ def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: F
         blamed = order.later if order else column
         for row in frame.to_dict("records"):
             if order:
-                expected = "" if pd.isna(row[order.earlier]) else _shown(row[order.earlier])
+                expected = "" if pd.isna(row[order.earlier]) else shown(row[order.earlier])
             elif check_name == "out_of_month":
                 expected = str(month_of(row[blamed]))
             else:
                 expected = ""
             log.add(check_name, sheet=row["sheet"], row=int(row["row_number"]), column=display.get(blamed, blamed),
-                    value=_shown(row[blamed]), expected=expected, file_name=row["file_name"],
+                    value=shown(row[blamed]), expected=expected, file_name=row["file_name"],
                     unit_code=row.get("unit_code"))
             gone.add(int(row["_rid"]))
     return gone

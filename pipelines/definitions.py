@@ -15,3 +15,8 @@ defs = dg.Definitions(
     sensors=[inbox_sensor],
     resources={"warehouse": WarehouseResource(), "inbox": InboxResource()},
 )
+
+
+def monthly_report_job() -> dg.JobDefinition:
+    """The resolved monthly job, for a run whose steps each get a process (`dg.reconstructable`)."""
+    return defs.resolve_job_def("monthly_report")

@@ -1,8 +1,15 @@
 """Report month M runs on the 13th of M, the day after the units' deadline (Asia/Ho_Chi_Minh)."""
 import dagster as dg
 
-from pipelines.jobs import monthly_job
+from dti.periods import TZ, ReportMonth
+from pipelines.jobs import execution_config, monthly_job
 
-monthly_schedule = dg.build_schedule_from_partitioned_job(
-    monthly_job, day_of_month=13, hour_of_day=6, minute_of_hour=0,
-    default_status=dg.DefaultScheduleStatus.RUNNING)
+
+@dg.schedule(job=monthly_job, name="monthly_report_schedule", cron_schedule="0 6 13 * *",
+             execution_timezone=str(TZ), default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Kỳ báo cáo tháng M chạy lúc 06:00 ngày 13 tháng M")
+def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    when = context.scheduled_execution_time
+    month = ReportMonth(when.year, when.month)
+    return dg.RunRequest(partition_key=month.partition_key, run_config=execution_config(month),
+                         tags={"report_month": str(month)})

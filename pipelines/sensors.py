@@ -7,7 +7,7 @@ import dagster as dg
 
 from dti.paths import inbox_dir
 from dti.periods import ReportMonth
-from pipelines.jobs import monthly_job
+from pipelines.jobs import execution_config, monthly_job
 
 
 def inbox_state(root) -> dict[str, float]:
@@ -36,5 +36,6 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     for name in changed:
         month = ReportMonth.parse(name)
         yield dg.RunRequest(run_key=f"{month}:{max(now[r] for r in now if r.startswith(name + '/'))}",
-                            partition_key=month.partition_key, tags={"report_month": str(month)})
+                            partition_key=month.partition_key, run_config=execution_config(month),
+                            tags={"report_month": str(month)})
     context.update_cursor(json.dumps(now))

@@ -1,6 +1,8 @@
 """Running a pandera schema lazily and turning its failure cases into steward-facing failures."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -49,14 +51,15 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, log: FailureLog, s
         if callable(exp):
             exp = exp(row)
         log.add(check_name, sheet=row.get("sheet", sheet), row=int(row["row_number"]),
-                column=display.get(column, column), value=_shown(value), expected=exp,
+                column=display.get(column, column), value=shown(value), expected=exp,
                 file_name=row.get("file_name"), unit_code=row.get("unit_code"))
         bad_index.add(case.index)
     return frame.drop(index=list(bad_index))
 
 
-def _shown(value: object) -> object:
-    if isinstance(value, pd.Timestamp):
+def shown(value: object) -> object:
+    """A typed value as a failure row shows it to the unit: a moment as dd/mm/yyyy HH:MM, a whole number bare."""
+    if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, float) and value.is_integer():
         return int(value)

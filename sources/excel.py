@@ -57,17 +57,6 @@ def cell_value(cell) -> object:
     return value
 
 
-def as_text(value: object) -> str | None:
-    """A cell as text, for the raw copy of a row: a percentage keeps its %, a date its ISO form."""
-    if value is None:
-        return None
-    if isinstance(value, Number):
-        return f"{value.value:g}%"
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
-    return str(value)
-
-
 def find_sheet(worksheets, wanted: str):
     key = match_key(wanted, accents=False).replace(" ", "")
     for ws in worksheets:

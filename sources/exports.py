@@ -4,9 +4,6 @@ Personal data (citizens' names, ID-card and phone numbers, SPEC §5) have no
 entry here, so they are never read out of the file.
 """
 from dataclasses import dataclass
-from pathlib import Path
-
-from sources.tabular import ExportTable, read_export
 
 
 @dataclass(frozen=True)
@@ -14,9 +11,6 @@ class ExportSource:
     name: str                                  # the inbox folder
     headers: dict[str, tuple[str, ...]]        # canonical column → accepted spellings
     required: tuple[str, ...]                  # columns without which the file is not this source
-
-    def read(self, path: Path) -> ExportTable:
-        return read_export(path, self.headers, self.required)
 
 
 ONESTOP = ExportSource("onestop", {

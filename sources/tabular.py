@@ -165,13 +165,3 @@ def read_excel(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[
         return ExportTable(sheet=workbook.worksheets[0].title if workbook.worksheets else None)
     finally:
         workbook.close()
-
-
-def read_export(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> ExportTable:
-    """Rows of one export file; raises UnreadableFile when it cannot be read at all."""
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return read_excel(path, headers, required)
-    if suffix in TEXT_SUFFIXES:
-        return read_text(path, headers, required)
-    raise UnreadableFile(f"loại tệp {suffix or '(không đuôi)'} không được hỗ trợ; cần .csv, .txt hoặc .xlsx")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from sources.exports import ONESTOP
+from sources.records import read_excel_rows
 from sources.tabular import UnreadableFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
@@ -15,14 +16,14 @@ def test_zip_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.xlsx"
     faults.zip_bomb(path)
     with pytest.raises(UnreadableFile, match="MB"):
-        ONESTOP.read(path)
+        read_excel_rows(path, ONESTOP.headers, ONESTOP.required)
 
 
 def test_billion_laughs_is_refused(tmp_path):
     path = tmp_path / "laughs.xlsx"
     faults.billion_laughs(path)
     with pytest.raises(UnreadableFile):
-        ONESTOP.read(path)
+        read_excel_rows(path, ONESTOP.headers, ONESTOP.required)
 
 
 def test_hidden_sheet_in_front_is_not_the_form(tmp_path):

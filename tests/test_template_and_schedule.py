@@ -2,6 +2,7 @@ import os
 from datetime import datetime
 
 import dagster as dg
+import duckdb
 from openpyxl import load_workbook
 
 from dti.periods import TZ, ReportMonth
@@ -28,7 +29,8 @@ def test_template_writes_30_workbooks_with_validation(tmp_path):
 def test_schedule_runs_report_month_on_the_13th():
     schedule = defs.get_schedule_def("monthly_report_schedule")
     assert schedule.cron_schedule == "0 6 13 * *" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 6, 13, 6, tzinfo=TZ))
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 6, 13, 6, tzinfo=TZ),
+                                      repository_def=defs.get_repository_def())
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == "2024-05-10"  # report month 2024-06
 
@@ -60,3 +62,40 @@ def test_sample_inbox_has_all_sources(tmp_path):
         ["onestop", "procedures", "qlvb", "ioc_feedback", "ioc_accounts", "units"])
     assert len(list((month / "units").glob("*.xlsx"))) == 30 + 1 + 1  # 30 units, a resubmission, a misfiled one
     assert {p.suffix for p in (month / "onestop").iterdir()} == {".csv", ".txt", ".xlsx"}
+
+
+def test_the_executor_follows_the_months_size(tmp_path, monkeypatch):
+    from pipelines import jobs
+
+    monkeypatch.setenv("DTI_INBOX", str(tmp_path))
+    month = ReportMonth(2024, 6)
+    assert jobs.execution_config(month) == jobs.IN_PROCESS            # nothing there yet
+    (tmp_path / "2024-06" / "onestop").mkdir(parents=True)
+    (tmp_path / "2024-06" / "onestop" / "a.csv").write_bytes(b"x" * 2000)
+    monkeypatch.setattr(jobs, "IN_PROCESS_BELOW_BYTES", 2000)
+    assert jobs.execution_config(month) == jobs.MULTIPROCESS          # 2000 bytes reach the bar
+    schedule = defs.get_schedule_def("monthly_report_schedule")
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 6, 13, 6, tzinfo=TZ),
+                                      repository_def=defs.get_repository_def())
+    assert schedule.evaluate_tick(context).run_requests[0].run_config == jobs.MULTIPROCESS
+
+
+def test_a_large_month_runs_each_step_in_a_process_of_its_own(env, monkeypatch):
+    from dti.cli import run_month
+    from dti.sample_inbox import ONESTOP_HEADERS
+    from pipelines import jobs
+
+    folder = env / "inbox" / "2024-06" / "onestop"
+    folder.mkdir(parents=True)
+    row = ["H1", "1.000031", "Phường 8", "15/05/2024 08:00", "20/05/2024", "", "Trực tuyến", "Có", "Toàn trình",
+           "Có", "0", "Không", "Không", "Không", "A", "0", "0"]
+    folder.joinpath("a.csv").write_text(";".join(ONESTOP_HEADERS) + "\n" + ";".join(row) + "\n", encoding="utf-8")
+    monkeypatch.setattr(jobs, "IN_PROCESS_BELOW_BYTES", 0)
+    assert run_month(ReportMonth(2024, 6))
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+    assert run.run_config["execution"] == jobs.MULTIPROCESS["execution"]
+    assert run.tags["dagster/partition"] == "2024-05-10"
+    with duckdb.connect(str(env / "wh" / "dti.duckdb"), read_only=True) as con:
+        assert con.execute("select unit_code, numerator, denominator from marts.unit_measures "
+                           "where code = 'CQS-08' order by 1").fetchall() == [("PHUONG_8", 1, 1), ("TPVT", 1, 1)]
