@@ -108,9 +108,13 @@ def known_spellings(kind: str, enum: str = "") -> tuple[str, ...]:
 
 
 def lookup_table(spellings: list[str], col: Col, resolver: UnitResolver) -> dict[str, object]:
-    """Each spelling of a column with few distinct values that types, with its value (the others fail later)."""
+    """Each spelling of a column with few distinct values that types, with its value (the others fail later).
+
+    Blank spellings stay out: a list of values holds no null, and `type_value` settles them row by row."""
     table = {}
     for raw in spellings:
+        if is_blank(raw):
+            continue
         try:
             table[raw] = type_value(raw, col, resolver)
         except ValueError:

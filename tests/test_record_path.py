@@ -99,6 +99,15 @@ def test_spellings_the_fast_path_leaves_to_python_still_load(tmp_path):
             (datetime(2024, 5, 16, 12, 0), datetime(2024, 5, 20, 17, 0), 1234.0, None)]
 
 
+def test_a_blank_optional_enumeration_is_null_not_text(tmp_path):
+    write(tmp_path, "e.csv", [line("H1", c8="  "), line("H2", c8="Một phần")])
+    summary, staged, failures = land(tmp_path)
+    assert failures == [] and len(staged) == 2
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        assert con.execute("select dossier_id, service_level from staging.dossiers order by 1").fetchall() == [
+            ("H1", None), ("H2", "Một phần")]
+
+
 def test_a_file_that_turns_to_windows_1258_after_its_first_lines_is_transcoded(tmp_path):
     path = write(tmp_path, "d.csv", [line(f"H{i}") for i in range(3000)])   # > the sniffed quarter MiB
     path.write_bytes(path.read_bytes() + encode_cp1258(line("H3000", c2="Phường Thắng Nhất") + "\n"))
