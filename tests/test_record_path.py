@@ -127,12 +127,14 @@ def test_pandera_checks_run_in_duckdb_and_return_whole_failing_rows():
                 "('b.csv', 2, 'H2', timestamp '2024-05-20 08:00', null, 0.0)) "
                 "v(file_name, row_number, dossier_id, received_at, resolved_at, fee)")
     con.execute("create view rows as select rowid as _rid, * from t")
+    checks = ONESTOP.checks(JUNE)
     schema = pa.DataFrameSchema({
-        "dossier_id": ONESTOP.checks(JUNE).columns["dossier_id"],
-        "received_at": ONESTOP.checks(JUNE).columns["received_at"],
-        "fee": ONESTOP.checks(JUNE).columns["fee"],
-    }, checks=ONESTOP.checks(JUNE).checks[:1])
+        "dossier_id": checks.columns["dossier_id"],
+        "received_at": checks.columns["received_at"],
+        "fee": pa.Column(checks=[*checks.columns["fee"].checks, pa.Check.le(5, name="at_most_5")]),  # built-in
+    }, checks=checks.checks[:1])
     found = {name: sorted(zip(rows["file_name"], rows["row_number"]))
              for name, _, rows in failing_rows(con, "rows", schema)}
     assert found == {"duplicate_id": [("a.csv", 3), ("b.csv", 2)], "out_of_month": [("a.csv", 4)],
-                     "negative": [("a.csv", 3)], "resolved_before_received": [("a.csv", 4)]}
+                     "negative": [("a.csv", 3)], "resolved_before_received": [("a.csv", 4)],
+                     "at_most_5": [("a.csv", 2)]}
