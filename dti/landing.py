@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dti.failures import FailureLog, to_frame
-from dti.manifest import InboxFile, list_files, sha256_of
+from dti.manifest import InboxFile, list_files
 from dti.periods import ReportMonth, month_of
 from dti.units import UnitResolver
 from dti.warehouse import replace_rows, sql_text, transaction
@@ -39,11 +39,16 @@ from schemas.exports import ExportSchema
 from schemas.validation import shown
 from sources.exports import ExportSource
 from sources.records import (ExcelRows, TextLayout, field_sql, is_excel, is_text, needs_transcoding,
-                             physical_lines, read_csv_sql, read_excel_rows, sniff_text, transcode)
+                             physical_lines, read_csv_sql, read_excel_rows, read_through, sniff_text,
+                             transcode)
 from sources.tabular import SUFFIXES, UnreadableFile, read_text
 
 REJECTS = "_rejects"    # DuckDB's tables of the lines read_csv left out
 SAMPLE_ROWS = 100_000   # a file's first rows, whose spellings join the reference data's on the fast path
+# Up to this many rows a file's accepted rows get their line number too; past it only the rejected ones do
+# (quality.validation_failures): numbering 5,000,000 rows costs the commit about 1.2 s more, as DuckDB
+# rewrites the inserted rows it had already written.
+NUMBERED_ROWS_UP_TO = 1_000_000
 
 
 @dataclass
@@ -57,6 +62,8 @@ class PreparedFile:
     width: int = 0                            # fields in the header row of a text file
     malformed: list[tuple[int, int]] = field(default_factory=list)   # (line, fields found)
     lookups: dict[str, dict[str, object]] = field(default_factory=dict)
+    first_rowid: int | None = None            # a text file read by DuckDB: its first row's rowid in the insert
+    read_through: Future | None = None        # (SHA-256, lines) of the file, read beside DuckDB's work
 
 
 def raw_columns_sql(source: ExportSource, prepared: PreparedFile) -> str:
@@ -180,39 +187,50 @@ def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, pre
         f"bool_or(error_type in ('INVALID UNICODE', 'INVALID ENCODING')) "
         f"from {REJECTS}_errors group by line order by line").fetchall()
     con.execute(f"drop table {REJECTS}_errors; drop table {REJECTS}_scans")  # they hold the lines' text
-    first, rows = con.execute(f"select min(rowid), count(*) from {table} where row_number is null").fetchall()[0]
+    this_file = f"report_month = '{month}' and file_name = '{prepared.file.name.replace(chr(39), chr(39) * 2)}'"
+    first, rows = con.execute(f"select min(rowid), count(*) from {table} where {this_file}").fetchall()[0]
     width = prepared.layout.width
     prepared.malformed = [(int(line), int(lo if lo < width else hi)) for line, lo, hi, _ in errors]
     prepared.rows_read = rows + len(prepared.malformed)
     if any(e[3] for e in errors):      # lines past the sniffed start in another encoding: read it again
-        con.execute(f"delete from {table} where row_number is null")
+        con.execute(f"delete from {table} where {this_file}")
         prepared.layout = transcode(prepared.layout, workdir, mixed=True)
         return insert_file(con, table, source, schema, prepared, month, workdir)
-    if physical_lines(prepared.layout.path) != prepared.layout.header_row + prepared.rows_read:
+    lines = (prepared.read_through.result()[1] if prepared.layout.path == prepared.file.path
+             else physical_lines(prepared.layout.path))   # a transcoded copy has its own
+    if lines != prepared.layout.header_row + prepared.rows_read:
         # a blank line or a line break inside quotes: positions are not lines, so read it the exact way
-        con.execute(f"delete from {table} where row_number is null")
+        con.execute(f"delete from {table} where {this_file}")
         rows_in_python(prepared, source)
         return insert_file(con, table, source, schema, prepared, month, workdir)
-    number_lines(con, table, prepared, first)
+    prepared.first_rowid = first
+    if rows <= NUMBERED_ROWS_UP_TO:
+        con.execute(f"update {table} set row_number = {line_sql(prepared)} where {this_file}")
 
 
-def number_lines(con, table: str, prepared: PreparedFile, first: int | None) -> None:
-    """Line = header line + 1 + position among the rows + malformed lines before it (rows keep the file's
-    order inside the transaction)."""
-    if first is None:
-        return
+def line_sql(prepared: PreparedFile) -> str:
+    """A row's line, from its rowid in the inserting transaction (where rows keep the file's order):
+    header line + 1 + position among the rows + the malformed lines before it."""
     # a malformed line that is the i-th (from 0) sits before the rows from position (line - header - 1 - i) on
     thresholds = [line - prepared.layout.header_row - 1 - i for i, (line, _) in enumerate(prepared.malformed)]
-    position = f"(rowid - {first})"
-    con.execute(f"update {table} set row_number = {prepared.layout.header_row + 1} + {position} + "
-                f"{shift_sql(thresholds, position)} where row_number is null")
+    position = f"(rowid - {prepared.first_rowid})"
+    return f"{prepared.layout.header_row + 1} + {position} + {shift_sql(thresholds, position)}"
+
+
+def row_number_sql(files: list[PreparedFile]) -> str:
+    """The row's line: stored, or worked out from its rowid for a file too large to number every row."""
+    unnumbered = [p for p in files if p.first_rowid is not None and p.rows_read - len(p.malformed) > NUMBERED_ROWS_UP_TO]
+    if not unnumbered:
+        return "row_number"
+    cases = " ".join(f"when '{p.file.name.replace(chr(39), chr(39) * 2)}' then {line_sql(p)}" for p in unnumbered)
+    return f"coalesce(row_number, case file_name {cases} end)"
 
 
 def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog, resolver: UnitResolver,
-                          month: ReportMonth) -> None:
+                          month: ReportMonth, row_number: str) -> None:
     """Rows the fast path could not type: `type_value` types them, or logs each failing cell (they keep
     `rejected_cells` until the second transaction deletes them)."""
-    rows = con.execute(f"select rowid, file_name, sheet, row_number, rejected_cells from {table} "
+    rows = con.execute(f"select rowid, file_name, sheet, {row_number}, rejected_cells from {table} "
                        f"where report_month = ? and rejected_cells is not null", [str(month)]).fetchall()
     fixed = []
     for rowid, file_name, sheet, row_number, cells in rows:
@@ -240,24 +258,27 @@ def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog
         con.unregister("_fixed")
 
 
-def delete_rows(con, table: str, rowids: list[int]) -> None:
-    if rowids:
-        con.register("_gone", pd.DataFrame({"rid": rowids}))
-        con.execute(f"delete from {table} where rowid in (select rid from _gone)")
-        con.unregister("_gone")
-
-
-def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> set[int]:
+def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog,
+               row_number: str) -> None:
     """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's typed
-    rows; the rowids of the rows that fail."""
+    rows; a row that fails is marked (`rejected_cells` = '{}') for the second transaction to delete."""
     from dti.ibis_checks import failing_rows
 
+    # In this transaction rowids follow the inserts: files in name order, rows in the file's order. That is
+    # the rows' position; a failing row's line is worked out afterwards.
     columns = ", ".join(schema.checked_columns)
-    con.execute(f"create or replace temp view _month_rows as select rowid as _rid, file_name, sheet, row_number, "
-                f"{columns} from {table} where report_month = '{month}' and rejected_cells is null")
+    con.execute(f"create or replace temp view _month_rows as select rowid as _rid, rowid as position, file_name, "
+                f"sheet, {columns} from {table} where report_month = '{month}' and rejected_cells is null")
+    failures = [(name, column, frame) for name, column, frame in failing_rows(con, "_month_rows", schema.checks(month))]
+    if not failures:
+        return
+    con.register("_gone", pd.DataFrame({"rid": sorted({int(r) for _, _, f in failures for r in f["_rid"]})}))
+    lines = dict(con.execute(f"select rowid, {row_number} from {table} "
+                             f"where rowid in (select rid from _gone)").fetchall())
+    con.execute(f"update {table} set rejected_cells = '{{}}' where rowid in (select rid from _gone)")
+    con.unregister("_gone")
     display = schema.display
-    gone = set()
-    for check_name, column, frame in failing_rows(con, "_month_rows", schema.checks(month)):
+    for check_name, column, frame in failures:
         order = schema.blamed(check_name)
         blamed = order.later if order else column
         for row in frame.to_dict("records"):
@@ -267,11 +288,9 @@ def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: F
                 expected = str(month_of(row[blamed]))
             else:
                 expected = ""
-            log.add(check_name, sheet=row["sheet"], row=int(row["row_number"]), column=display.get(blamed, blamed),
+            log.add(check_name, sheet=row["sheet"], row=lines[int(row["_rid"])], column=display.get(blamed, blamed),
                     value=shown(row[blamed]), expected=expected, file_name=row["file_name"],
                     unit_code=row.get("unit_code"))
-            gone.add(int(row["_rid"]))
-    return gone
 
 
 def mark_current(con, table: str, key: str, files: list[PreparedFile], month: ReportMonth) -> None:
@@ -292,11 +311,12 @@ def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, sche
     log = FailureLog(str(month), source.name)
     resolver = UnitResolver()
     con.execute(sql_text("record_macros"))
-    # the manifest's SHA-256 of each file, computed beside DuckDB's work (hashlib lets go of the GIL)
-    with ThreadPoolExecutor(max_workers=1) as hasher, tempfile.TemporaryDirectory(prefix="dti-transcode-") as workdir:
-        digests = hasher.map(sha256_of, [f.path for f in files])
+    # each file's SHA-256 and line count, read beside DuckDB's work (hashlib and numpy let go of the GIL)
+    with ThreadPoolExecutor(max_workers=1) as reader, tempfile.TemporaryDirectory(prefix="dti-transcode-") as workdir:
         prepared = [prepare(con, f, source, schema, log, resolver, Path(workdir)) for f in files]
-        with transaction(con):  # 1: the rows, typed and numbered
+        for p in prepared:
+            p.read_through = reader.submit(read_through, p.file.path)
+        with transaction(con):  # 1: the rows, typed, numbered and checked
             con.execute(f"delete from {table} where report_month = ?", [str(month)])
             for p in prepared:
                 if p.readable:
@@ -304,17 +324,17 @@ def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, sche
                     for line, fields in p.malformed:
                         log.add("row_malformed", sheet=p.sheet, row=line, value=fields,
                                 expected=p.width, file_name=p.file.name)
-            settle_rejected_cells(con, table, schema, log, resolver, month)
-        with transaction(con):  # 2: the checks, the failures, the manifest
-            failed = run_checks(con, table, schema, month, log)
-            delete_rows(con, table, sorted(failed))
+            row_number = row_number_sql(prepared)
+            settle_rejected_cells(con, table, schema, log, resolver, month, row_number)
+            run_checks(con, table, schema, month, log, row_number)
+        with transaction(con):  # 2: the failed rows out, the failures and the manifest in
             con.execute(f"delete from {table} where report_month = ? and rejected_cells is not null", [str(month)])
             if schema.snapshot:
                 mark_current(con, table, schema.key, [p for p in prepared if p.readable], month)
             loaded = dict(con.execute(f"select file_name, count(*) from {table} where report_month = ? "
                                       f"group by 1", [str(month)]).fetchall())
-            for p, digest in zip(prepared, digests):
-                p.file = replace(p.file, sha256=digest)
+            for p in prepared:
+                p.file = replace(p.file, sha256=p.read_through.result()[0])
             manifest = manifest_frame([manifest_record(str(month), source.name, p.file, p.rows_read,
                                                        int(loaded.get(p.file.name, 0)), p.readable)
                                        for p in prepared])

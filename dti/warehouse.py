@@ -15,7 +15,7 @@ from dti.paths import SQL_DIR, warehouse_path
 LOCK_WAIT_SECONDS = 600
 # DuckDB's buffer: beyond it, joins, sorts and aggregates spill to a folder beside the warehouse, so that a
 # month ten times larger needs more disk, not more memory.
-MEMORY_LIMIT = os.environ.get("DTI_MEMORY_LIMIT", "512MB")
+MEMORY_LIMIT = os.environ.get("DTI_MEMORY_LIMIT", "768MB")
 
 
 @contextmanager

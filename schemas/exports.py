@@ -3,6 +3,8 @@
 Each source: `columns` (how each cell types, see `schemas.columns`) and
 `checks(month)`, a pandera schema on its typed rows written with pandera's
 Ibis API, so that the warehouse runs it where the rows are (`dti.landing`).
+The rows carry `position`, their order in the month (files in name order,
+then rows in order).
 Each check returns a boolean column of the rows' table, so that all of a
 source's checks compile into one query. A frame-level check names the column
 it blames and the column its message shows as expected.
@@ -64,9 +66,10 @@ class ExportSchema:
 
 
 def _first_occurrence(data) -> ibis.Column:
-    """Files in name order, then rows in order: the first row of a key passes, every later one fails."""
+    """The first row of a key passes, every later one fails; `position` orders the month's rows: files in
+    name order, then rows in order."""
     table = data.table
-    return ibis.row_number().over(group_by=table[data.key], order_by=[table.file_name, table.row_number]) == 0
+    return ibis.row_number().over(group_by=table[data.key], order_by=table.position) == 0
 
 
 def _within(month: ReportMonth):

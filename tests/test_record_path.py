@@ -81,6 +81,23 @@ def test_line_numbers_survive_malformed_lines_in_the_duckdb_read(tmp_path):
     assert (summary["rows_read"], summary["rows_loaded"]) == (7, 4)
 
 
+def test_a_file_too_large_to_number_every_row_still_numbers_its_failures(tmp_path, monkeypatch):
+    import dti.landing
+
+    monkeypatch.setattr(dti.landing, "NUMBERED_ROWS_UP_TO", 0)
+    write(tmp_path, "a.csv", [
+        line("H1"),                                   # line 2
+        "H2;1.000031;Phường 8",                        # 3: three fields
+        line("H3", c3="05/05/2024 09:00"),            # 4: belongs to 2024-05 (a check, in DuckDB)
+        line("H4", c10="năm chục"),                   # 5: not a number (Python)
+        line("H1"),                                   # 6: repeated id (a window check)
+        line("H6"),                                   # 7
+    ])
+    summary, staged, failures = land(tmp_path)
+    assert failures == [(3, "row_malformed"), (4, "out_of_month"), (5, "not_a_number"), (6, "duplicate_id")]
+    assert staged == [(None, "H1"), (None, "H6")]
+
+
 def test_blank_lines_and_line_breaks_in_quotes_keep_exact_line_numbers(tmp_path):
     quoted = line("H2").replace("Nguyễn Văn Dân", '"Nguyễn\nVăn Dân"')   # a name over two lines
     write(tmp_path, "b.csv", [line("H1"), "", quoted, line("H3", c10="năm chục"), line("H4")])
@@ -126,7 +143,7 @@ def test_pandera_checks_run_in_duckdb_and_return_whole_failing_rows():
                 "('a.csv', 4, 'H2', timestamp '2024-06-10 00:00', timestamp '2024-05-01 08:00', null), "
                 "('b.csv', 2, 'H2', timestamp '2024-05-20 08:00', null, 0.0)) "
                 "v(file_name, row_number, dossier_id, received_at, resolved_at, fee)")
-    con.execute("create view rows as select rowid as _rid, * from t")
+    con.execute("create view rows as select rowid as _rid, rowid as position, * from t")  # inserted in order
     checks = ONESTOP.checks(JUNE)
     schema = pa.DataFrameSchema({
         "dossier_id": checks.columns["dossier_id"],
