@@ -7,15 +7,17 @@ For each file (in name order):
    path and keeps, for a row with a cell it could not type, that row's cells as text (`rejected_cells`);
    DuckDB notes the malformed lines it leaves out;
 3. each row's line number comes from its position in the insert (DuckDB keeps the file's order inside the
-   transaction) shifted past the malformed lines before it;
+   transaction) shifted past the malformed lines before it: stored for every row of a file of up to
+   NUMBERED_ROWS_UP_TO rows, worked out for the failing rows of a larger one;
 4. the few rows with `rejected_cells` go to `type_value`, which either types them (a spelling the fast
-   path does not take) or writes their failures.
-That is the first transaction. In a second one the source's pandera checks (`schemas.exports`) run in
-DuckDB on the month's typed rows; the failures and the file manifest are written and every failed row is
-deleted. Deleting rows in the transaction that inserted them would make DuckDB rewrite the whole insert
-at commit; once committed, a delete costs little. A run stopped between the two leaves the month's rows
-unchecked in the live warehouse only: readers see the snapshot published after a whole run, and the next
-run of the month replaces them. Nothing but failing rows ever reaches Python.
+   path does not take) or writes their failures;
+5. the source's pandera checks (`schemas.exports`) run in DuckDB on the month's typed rows, and the rows
+   that fail are marked.
+That is the first transaction. The second deletes the failed rows and writes the failures and the file
+manifest. Deleting rows in the transaction that inserted them would make DuckDB rewrite the whole insert
+at commit; once committed, a delete costs little. A run stopped between the two leaves the month's failed
+rows marked in the live warehouse only: readers see the snapshot published after a whole run, and the
+next run of the month replaces them. Nothing but failing rows ever reaches Python.
 """
 from __future__ import annotations
 
