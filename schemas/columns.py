@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dti import reference
 from dti.paths import REFERENCE_DIR
 from dti.textnorm import match_key
 from dti.units import UnitResolver
@@ -24,11 +25,17 @@ class Col:
 
 
 @lru_cache(maxsize=1)
+def enumeration_rows() -> tuple[dict[str, str], ...]:
+    """enumerations.csv: each enumeration's spellings as written, with the value each stands for."""
+    with (REFERENCE_DIR / "enumerations.csv").open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
 def enumerations() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
-    with (REFERENCE_DIR / "enumerations.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            table.setdefault(row["enum"], {})[match_key(row["spelling"], accents=False)] = row["value"]
+    for row in enumeration_rows():
+        table.setdefault(row["enum"], {})[match_key(row["spelling"], accents=False)] = row["value"]
     return table
 
 
@@ -93,15 +100,12 @@ def known_spellings(kind: str, enum: str = "") -> tuple[str, ...]:
     """Spellings of a looked-up column known without reading any file: the reference data's, in the cases
     and forms exports write them. A spelling not among these nor in a file's first rows still types, in
     Python, on the slow path."""
-    from dti import reference
-
     if kind == "unit":
         units, aliases = reference.units(), reference.unit_aliases()
         names = [*units["unit_code"], *units["name_vi"], *units["short_name_vi"], *aliases["alias"]]
         names += ["UBND " + n for n in names]
     elif kind == "enum":
-        with (REFERENCE_DIR / "enumerations.csv").open(encoding="utf-8") as fh:
-            names = [row["spelling"] for row in csv.DictReader(fh) if row["enum"] == enum]
+        names = [row["spelling"] for row in enumeration_rows() if row["enum"] == enum]
     else:
         names = ["Có", "Không", "x", "1", "0", "TRUE", "FALSE", "Đã", "Chưa", "Yes", "No", "Y", "N"]
     return tuple(dict.fromkeys(v for n in names for v in (n, n.upper(), n.lower(), n.capitalize())))

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from dti.textnorm import nfc
+from dti.vnparse import Number
 from sources.tabular import (EXCEL_SUFFIXES, HEADER_SCAN_LINES, TEXT_SUFFIXES, UnreadableFile, _decode_line,
                              _is_utf8, _match_header, _separator, decode, header_index, read_excel)
 
@@ -162,7 +163,7 @@ def cell_text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if hasattr(value, "is_percent"):  # a percentage cell: its number and %
+    if isinstance(value, Number):  # a percentage cell: its number and %
         return f"{value.value:g}%"
     return str(value)
 
