@@ -1,7 +1,7 @@
 """After a month's marts are committed: the read-only snapshot and the Parquet files readers use."""
 import dagster as dg
 
-from assets.marts import dti_summary, indicator_attainment, submission_status, unit_measures
+from assets.marts import dti_summary, indicator_attainment, later_months_refreshed, submission_status, unit_measures
 from dti.dictionary import apply_comments
 from dti.periods import ReportMonth
 from dti.publish import parquet_dir, publish
@@ -10,7 +10,7 @@ from pipelines.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="publish", pool="duckdb",
-          deps=[indicator_attainment, dti_summary, submission_status, unit_measures],
+          deps=[indicator_attainment, dti_summary, submission_status, unit_measures, later_months_refreshed],
           description="Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích và BI")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:

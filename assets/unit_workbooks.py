@@ -17,10 +17,11 @@ from pipelines.partitions import report_months
 from pipelines.resources import InboxResource, WarehouseResource
 from sources.excel import HostileWorkbook
 from schemas.control import manifest_frame, manifest_record
-from schemas.unit_workbook import dti_frame, general_info_frame, indicator_frame
+from schemas.unit_workbook import dti_frame, general_info_frame, indicator_frame, rejected_indicators
 from sources.unit_workbook import SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS, read_unit_workbook
 
 SOURCE = "units"
+REJECTED = "ChiTieu (rejected rows)"
 
 
 @dataclass
@@ -29,18 +30,13 @@ class LandedWorkbook:
     unit_code: str | None = None
     rows_read: int = 0
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rejected_indicators: pd.DataFrame | None = None  # ChiTieu rows rejected: still no_data in the marts
     failures: list[Failure] = field(default_factory=list)
     readable: bool = True
 
     @property
     def rows_loaded(self) -> int:
         return sum(len(f) for f in self.frames.values())
-
-
-def catalogue_year(month: ReportMonth, years: set[int]) -> int:
-    """The report month's catalogue, or the latest earlier one (SPEC §7)."""
-    earlier = [y for y in years if y <= month.year]
-    return max(earlier) if earlier else min(years)
 
 
 def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver, catalogue: pd.DataFrame,
@@ -82,12 +78,13 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
         result.failures = log.failures
         return result
     result.unit_code = unit_code
-    year = catalogue_year(month, set(catalogue["year"]))
+    year = reference.catalogue_year(month.year, set(catalogue["year"]))
     codes = set(catalogue.loc[catalogue["year"] == year, "indicator_code"])
     if SHEET_GENERAL in book.tables:
         result.frames[SHEET_GENERAL] = general_info_frame(book.tables[SHEET_GENERAL].rows, log)
     if SHEET_INDICATORS in book.tables:
         result.frames[SHEET_INDICATORS] = indicator_frame(book.tables[SHEET_INDICATORS].rows, log, codes, year)
+        result.rejected_indicators = rejected_indicators(book.tables[SHEET_INDICATORS].rows, log)
     rubric = rubric_of(_level(unit_code))
     if rubric and SHEET_DTI in book.tables:
         rubric_rows = criteria[(criteria["rubric"] == rubric) & (criteria["level"] == "criterion")]
@@ -120,17 +117,20 @@ def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:
                                or book.file.modified_at >= newest[book.unit_code].file.modified_at):
             newest[book.unit_code] = book
     current = {id(b) for b in newest.values()}
-    staging = {SHEET_GENERAL: [], SHEET_INDICATORS: [], SHEET_DTI: []}
+    staging = {SHEET_GENERAL: [], SHEET_INDICATORS: [], SHEET_DTI: [], REJECTED: []}
     manifest = []
     for book in landed:
-        for sheet, frame in book.frames.items():
+        frames = dict(book.frames)
+        if book.rejected_indicators is not None:
+            frames[REJECTED] = book.rejected_indicators
+        for sheet, frame in frames.items():
             staging[sheet].append(frame.assign(report_month=str(month), unit_code=book.unit_code,
                                                file_name=book.file.name, is_current=id(book) in current))
         manifest.append(manifest_record(str(month), SOURCE, book.file, book.rows_read, book.rows_loaded,
                                         book.readable, book.unit_code, id(book) in current))
     failures = to_frame([f for book in landed for f in book.failures])
     tables = {SHEET_GENERAL: "staging.unit_general_info", SHEET_INDICATORS: "staging.unit_indicators",
-              SHEET_DTI: "staging.unit_dti_answers"}
+              SHEET_DTI: "staging.unit_dti_answers", REJECTED: "staging.unit_indicators_rejected"}
     with transaction(con):
         for sheet, table in tables.items():
             frame = pd.concat(staging[sheet], ignore_index=True) if staging[sheet] else None

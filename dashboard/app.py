@@ -4,7 +4,7 @@ import streamlit as st
 
 from dti import dashboard_data as data
 from dti.publish import connect_readonly
-from dti.scoring import vn_number
+from dti.vnformat import vn_number
 
 st.set_page_config(page_title="Chỉ số chuyển đổi số - TP Vũng Tàu", layout="wide")
 st.title("Chỉ số chuyển đổi số - thành phố Vũng Tàu")

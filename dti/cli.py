@@ -86,6 +86,9 @@ def month_summary(month: ReportMonth) -> Table:
 def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM, ví dụ 2024-06")) -> None:
     """Chạy trọn một kỳ báo cáo: đọc hộp thư, kiểm tra, nạp vào kho, tính các bảng tổng hợp."""
     month = _month(report_month)
+    if not paths.month_has_files(paths.inbox_dir(), str(month)):
+        Console(stderr=True).print(paths.empty_month_message(paths.inbox_dir(), str(month)), markup=False)
+        raise typer.Exit(2)
     console.print(f"Kỳ báo cáo [bold]{month}[/] (phân vùng Dagster {month.partition_key}): "
                   f"từ {month.start:%d/%m/%Y} đến trước {month.end:%d/%m/%Y}")
     console.print(f"Hộp thư: {paths.inbox_dir() / str(month)}  →  kho: {paths.warehouse_path()}")

@@ -14,3 +14,14 @@ def inbox_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("DTI_WAREHOUSE", "data/warehouse/dti.duckdb"))
+
+
+def month_has_files(root: Path, report_month: str) -> bool:
+    """Whether the inbox holds any file for the report month: a month without one is not run (SPEC §6)."""
+    folder = root / report_month
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
+
+
+def empty_month_message(root: Path, report_month: str) -> str:
+    return (f"Kỳ báo cáo {report_month} chưa có tệp nào trong hộp thư ({root / report_month}): không chạy và không "
+            f"công bố gì cho kỳ này. Hãy chép các tệp của kỳ vào thư mục đó rồi chạy lại.")

@@ -33,6 +33,12 @@ def indicators() -> pd.DataFrame:
     return frame
 
 
+def catalogue_year(year: int, years: set[int]) -> int:
+    """The year's indicator catalogue, or the latest earlier one (SPEC §7)."""
+    earlier = [y for y in years if y <= year]
+    return max(earlier) if earlier else min(years)
+
+
 def indicator_targets(catalogue: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator × level, the original text kept beside its parsed form."""
     rows = []

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from dti.feedback import excel_safe
 from dti.periods import ReportMonth
-from dti.scoring import vn_number
+from dti.vnformat import vn_number
 
 STATUS = {"achieved": ("Đạt", "C6EFCE"), "not_achieved": ("Chưa đạt", "FFC7CE"), "no_data": ("Chưa có số liệu", "EDEDED")}
 GROUPS = {"CQS": "I. Nhóm Chính quyền số", "KTS": "II. Nhóm Kinh tế số", "XHS": "III. Nhóm Xã hội số"}

@@ -314,7 +314,7 @@ class SampleWriter:
             if unit.level == "department" and code.startswith("XHS") and code not in ("XHS-08", "XHS-09", "XHS-14"):
                 continue  # society figures come from wards and communes
             if roll < 0.08:
-                ws.cell(row, 5, rng.choice(["Chưa đánh giá được", "Đang thống kê"]))
+                ws.cell(row, 5, rng.choice(["Chưa đánh giá được", "Đang thống kê", "Chưa báo cáo", "-"]))
             elif roll < 0.15:
                 ws.cell(row, 5, f"{rng.uniform(60, 100):.2f}".replace(".", ",") + "%")
             else:
@@ -330,6 +330,8 @@ class SampleWriter:
             ws.cell(5, 4, "không rõ")  # not a number
         if "DTI" in wb.sheetnames:
             ws = wb["DTI"]
+            parts = {c.criterion_code: len(c.params.split("|"))
+                     for c in criterion_rows(rubric_of(unit.level)).itertuples(index=False) if c.rule == "parts"}
             for row in range(4, ws.max_row + 1):
                 max_points = ws.cell(row, 3).value
                 code = ws.cell(row, 1).value
@@ -340,11 +342,16 @@ class SampleWriter:
                     ws.cell(row, 4, 0)
                     continue
                 ws.cell(row, 4, round(max_points * rng.choice([1, 1, 1, 0.75, 0.5]), 2))
-                ws.cell(row, 5, rng.choice(["Có", "Có", "Có", "Không"]))
-                if code in ("I.2", "I.3", "I.4", "VI.2.1", "VIII.5", "VIII.6", "VIII.7", "VIII.8"):
+                if code in parts:  # answered part by part (SPEC §7 Parts)
+                    ws.cell(row, 5, "; ".join(rng.choice(["Có", "Có", "Có", "Không"]) for _ in range(parts[code])))
+                else:
+                    ws.cell(row, 5, rng.choice(["Có", "Có", "Có", "Không"]))
+                if code in ("I.2", "I.3", "I.4", "VI.2.1", "VIII.8"):
                     den = rng.randint(4, 30)
                     ws.cell(row, 6, rng.randint(den // 2, den))
                     ws.cell(row, 7, den)
+                elif code in ("VIII.5", "VIII.6", "VIII.7") and figures.get(2):  # Mẫu số: item 2 of ThongTinChung
+                    ws.cell(row, 6, int(figures[2] * rng.uniform(0.15, 0.95)))
             if unit.unit_code == "RACH_DUA":
                 ws.cell(4, 4, 3)  # above the criterion's 1 point
         wb.save(path)

@@ -52,6 +52,20 @@ def _decimal_validation(ws, cells: str, minimum: float = 0, maximum: float | Non
     dv.add(cells)
 
 
+def _parts_prompt(params: str, cell: str) -> DataValidation:
+    """The input prompt of a criterion scored in parts (SPEC §7 Parts); Excel shows at most 255 characters."""
+    labels = [part.split(":")[0] for part in params.split("|")]
+    ratio = [part.split(":")[0] for part in params.split("|") if part.endswith(":ratio")]
+    text = (f"{len(labels)} phần: " + "; ".join(f"({i}) {label}" for i, label in enumerate(labels, 1))
+            + ". Ghi Có/Không cho từng phần, cách nhau dấu chấm phẩy (ví dụ: Có; Không); một Có/Không là cho"
+              " mọi phần."
+            + (" Phần tỷ lệ: ghi Tử số, Mẫu số." if ratio else ""))
+    dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle="Trả lời từng phần",
+                        prompt=text[:255])
+    dv.add(cell)
+    return dv
+
+
 def write_unit_workbook(path: Path, unit: pd.Series, month: ReportMonth, indicators: pd.DataFrame,
                         criteria: pd.DataFrame | None) -> None:
     wb = Workbook()
@@ -98,7 +112,10 @@ def write_unit_workbook(path: Path, unit: pd.Series, month: ReportMonth, indicat
                 ws.cell(row, col).fill = INPUT_FILL
             low, high = min(0, crit.max_points), max(0, crit.max_points)
             _decimal_validation(ws, f"D{row}", low, high, stop=True)
-            yes_no.add(f"E{row}")
+            if crit.rule == "parts":  # one Có/Không per part: a free cell with a prompt, not the Có/Không list
+                ws.add_data_validation(_parts_prompt(crit.params, f"E{row}"))
+            else:
+                yes_no.add(f"E{row}")
         last = 3 + len(criteria)
         _decimal_validation(ws, f"F4:G{last}")
         ws.column_dimensions["B"].width = 70

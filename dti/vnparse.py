@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 from dti.textnorm import match_key
 
-NO_DATA_PHRASES = ("chua danh gia", "dang thong ke", "chua co so lieu", "khong co so lieu", "chua thong ke",
-                   "dang cap nhat", "khong phat sinh", "n a", "na")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
@@ -34,11 +32,9 @@ def is_blank(raw: object) -> bool:
 
 
 def is_no_data_text(raw: object) -> bool:
-    """Text such as "Chưa đánh giá được" or "Đang thống kê": a status, not a number."""
-    if not isinstance(raw, str):
-        return False
-    key = match_key(raw, accents=False)
-    return bool(key) and not any(ch.isdigit() for ch in key) and any(key.startswith(p) for p in NO_DATA_PHRASES)
+    """Text without a digit in a figure cell ("Chưa báo cáo", "Đang thống kê", "-", "Không áp dụng"):
+    a status meaning "no data yet", not a number and not an error (SPEC §7)."""
+    return isinstance(raw, str) and bool(raw.strip()) and not any(ch.isdigit() for ch in raw)
 
 
 def parse_number(raw: object, grouped: bool = False) -> Number:

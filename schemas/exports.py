@@ -26,6 +26,7 @@ class OrderCheck:
     name: str            # messages.csv check name
     later: str           # the column blamed: it must not be before `earlier`
     earlier: str
+    date_only_same_day: bool = False  # a bare date in `later` (00:00) on `earlier`'s day is not before it
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class ExportSchema:
         for name, col in self.columns.items():
             if col.kind == "money":
                 columns[name] = pa.Column(checks=pa.Check(_not_negative, name="negative"), nullable=True)
-        frame_checks = [pa.Check(_not_before(c.later, c.earlier), name=c.name) for c in self.order_checks]
+        frame_checks = [pa.Check(_not_before(c.later, c.earlier, c.date_only_same_day), name=c.name)
+                        for c in self.order_checks]
         return pa.DataFrameSchema(columns, checks=frame_checks)
 
     @property
@@ -81,9 +83,16 @@ def _not_negative(data) -> ibis.Column:
     return data.table[data.key] >= 0
 
 
-def _not_before(later: str, earlier: str):
-    """later >= earlier where both are known."""
-    return lambda data: ~(data.table[later] < data.table[earlier])
+def _not_before(later: str, earlier: str, date_only_same_day: bool = False):
+    """later >= earlier where both are known. With `date_only_same_day`, a later value that is a bare date
+    (midnight) passes on the earlier value's day: a result dated the day of receipt (SPEC §7 Time)."""
+    def check(data) -> ibis.Column:
+        first, then = data.table[earlier], data.table[later]
+        passes = ~(then < first)
+        if date_only_same_day:
+            passes = passes | ((then == then.truncate("D")) & (then.truncate("D") == first.truncate("D")))
+        return passes
+    return check
 
 
 ONESTOP = ExportSchema({
@@ -102,7 +111,7 @@ ONESTOP = ExportSchema({
     "result_digitised": Col("bool", "Số hóa kết quả"),
     "data_reused": Col("bool", "Tái sử dụng dữ liệu số hóa"),
 }, key="dossier_id", month_column="received_at", order_checks=(
-    OrderCheck("resolved_before_received", "resolved_at", "received_at"),
+    OrderCheck("resolved_before_received", "resolved_at", "received_at", date_only_same_day=True),
     OrderCheck("due_before_received", "due_at", "received_at"),
 ))
 
@@ -142,7 +151,7 @@ IOC_FEEDBACK = ExportSchema({
     "completed_at": Col("datetime", "Ngày hoàn thành"),
     "status": Col("text", "Trạng thái"),
 }, key="report_id", month_column="received_at", order_checks=(
-    OrderCheck("completed_before_received", "completed_at", "received_at"),
+    OrderCheck("completed_before_received", "completed_at", "received_at", date_only_same_day=True),
     OrderCheck("deadline_before_received", "due_at", "received_at"),
 ))
 

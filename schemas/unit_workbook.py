@@ -29,8 +29,13 @@ def fraction_columns() -> dict[str, pa.Column]:
             "denominator": pa.Column(float, non_negative(), nullable=True)}
 
 
-def numerator_within_denominator() -> pa.Check:
-    return pa.Check(lambda f: ~(f["numerator"] > f["denominator"]), name="numerator_gt_denominator")
+def numerator_within_denominator(may_exceed: str | None = None) -> pa.Check:
+    """Tử số ≤ Mẫu số, except on rows whose `may_exceed` column is true (a criterion such as VI.6.6,
+    news items over 5 a month, where more than the denominator is valid)."""
+    if may_exceed is None:
+        return pa.Check(lambda f: ~(f["numerator"] > f["denominator"]), name="numerator_gt_denominator")
+    return pa.Check(lambda f: ~(f["numerator"] > f["denominator"]) | f[may_exceed],
+                    name="numerator_gt_denominator")
 
 
 def parsed_rows(out: list[dict], columns: list[str], log: FailureLog, sheet: str, floats: list[str]) -> pd.DataFrame:
@@ -106,28 +111,57 @@ def indicator_frame(rows, log: FailureLog, catalogue_codes: set[str], catalogue_
                               "numerator_gt_denominator": lambda r: _int_if_whole(r["denominator"])})
 
 
+def part_answers(raw: object) -> list[bool] | None:
+    """`Có; Không` → [True, False] (SPEC §7 Parts), `Có` → [True], blank → None; raises on anything else."""
+    if is_blank(raw):
+        return None
+    if not isinstance(raw, str):
+        return [parse_bool(raw)]
+    answers = [parse_bool(part) for part in raw.split(";")]
+    if any(a is None for a in answers):
+        raise ValueError("một phần chưa trả lời")
+    return answers
+
+
+def parts_allowed(criteria: pd.DataFrame) -> dict[str, int]:
+    """How many answers each criterion's Trả lời may hold: its parts for a `parts` rule, else one."""
+    return {row.criterion_code: (len(row.params.split("|")) if row.rule == "parts" else 1)
+            for row in criteria.itertuples(index=False)}
+
+
 def dti_frame(rows, log: FailureLog, criteria: pd.DataFrame, rubric: str) -> pd.DataFrame:
-    """`criteria`: the rubric's criterion rows (criterion_code, max_points)."""
+    """`criteria`: the rubric's criterion rows (criterion_code, max_points, rule, params)."""
     sheet = SHEET_DTI
+    allowed = parts_allowed(criteria)
     out = []
     for row, values in rows:
+        code = str(values.get("criterion_code") or "").strip().upper()
         self_score, _ = _number(values.get("self_score"), log, sheet, row, "self_score", grouped=False)
         numerator, _ = _number(values.get("numerator"), log, sheet, row, "numerator", grouped=True)
         denominator, _ = _number(values.get("denominator"), log, sheet, row, "denominator", grouped=True)
+        raw_answer = values.get("answer")
         try:
-            answer = parse_bool(values.get("answer"))
+            answers = part_answers(raw_answer)
         except ValueError:
-            log.add("not_yes_no", sheet=sheet, row=row, column=DISPLAY[sheet]["answer"], value=values.get("answer"))
-            answer = None
+            log.add("not_yes_no", sheet=sheet, row=row, column=DISPLAY[sheet]["answer"], value=raw_answer)
+            answers = None
+        if answers and len(answers) not in (1, allowed.get(code, 1)):
+            log.add("parts_count", sheet=sheet, row=row, column=DISPLAY[sheet]["answer"], value=raw_answer,
+                    expected=allowed.get(code, 1))
+            answers = None
         evidence = values.get("evidence")
-        out.append({"row_number": row, "criterion_code": str(values.get("criterion_code") or "").strip().upper(),
-                    "self_score": self_score, "answer": answer, "numerator": numerator, "denominator": denominator,
+        out.append({"row_number": row, "criterion_code": code, "self_score": self_score,
+                    "answer": answers[0] if answers and len(answers) == 1 else None,
+                    "answers": ";".join("Có" if a else "Không" for a in answers) if answers else None,
+                    "numerator": numerator, "denominator": denominator,
                     "evidence": None if is_blank(evidence) else str(evidence)})
-    frame = parsed_rows(out, ["row_number", "criterion_code", "self_score", "answer", "numerator", "denominator",
-                              "evidence"], log, sheet, floats=["self_score", "numerator", "denominator"])
+    frame = parsed_rows(out, ["row_number", "criterion_code", "self_score", "answer", "answers", "numerator",
+                              "denominator", "evidence"], log, sheet, floats=["self_score", "numerator", "denominator"])
     # Max points come from the rubric, not from what the unit typed over them.
     max_points = dict(zip(criteria["criterion_code"], criteria["max_points"]))
     frame["max_points"] = frame["criterion_code"].map(max_points).astype("float64")
+    may_exceed = set(criteria.loc[criteria["params"].str.contains("numerator_may_exceed=yes"), "criterion_code"])
+    frame["may_exceed"] = frame["criterion_code"].isin(may_exceed)
     schema = pa.DataFrameSchema({
         "criterion_code": pa.Column(str, [is_in(max_points, "criterion_unknown"),
                                           first_occurrence("criterion_duplicate")]),
@@ -135,7 +169,7 @@ def dti_frame(rows, log: FailureLog, criteria: pd.DataFrame, rubric: str) -> pd.
     }, checks=[
         pa.Check(lambda f: ~(f["self_score"] > f["max_points"].clip(lower=0)), name="score_above_max"),
         pa.Check(lambda f: ~(f["self_score"] < f["max_points"].clip(upper=0)), name="score_below_min"),
-        numerator_within_denominator(),
+        numerator_within_denominator(may_exceed="may_exceed"),
     ], name=sheet)
     blame = {"score_above_max": "self_score", "score_below_min": "self_score",
              "numerator_gt_denominator": "numerator"}
@@ -143,7 +177,16 @@ def dti_frame(rows, log: FailureLog, criteria: pd.DataFrame, rubric: str) -> pd.
                     expected={"criterion_unknown": rubric,
                               "score_above_max": lambda r: _int_if_whole(r["max_points"]),
                               "score_below_min": lambda r: _int_if_whole(min(r["max_points"], 0)),
-                              "numerator_gt_denominator": lambda r: _int_if_whole(r["denominator"])})
+                              "numerator_gt_denominator": lambda r: _int_if_whole(r["denominator"])}
+                    ).drop(columns="may_exceed")
+
+
+def rejected_indicators(rows, log: FailureLog) -> pd.DataFrame:
+    """The ChiTieu rows rejected for a bad value, by indicator code: they still show as no data (SPEC §7)."""
+    failed = log.rows_with_failures(SHEET_INDICATORS)
+    found = [{"row_number": row, "indicator_code": str(values.get("indicator_code") or "").strip().upper()}
+             for row, values in rows if row in failed]
+    return pd.DataFrame([f for f in found if f["indicator_code"]], columns=["row_number", "indicator_code"])
 
 
 def _int_if_whole(value):

@@ -60,6 +60,16 @@ create table if not exists staging.unit_indicators (
     note varchar
 );
 
+-- ChiTieu rows rejected for a bad value: the indicator still has its no_data row in the marts (SPEC §7).
+create table if not exists staging.unit_indicators_rejected (
+    report_month varchar not null,
+    unit_code varchar not null,
+    file_name varchar not null,
+    is_current boolean not null,
+    row_number integer not null,
+    indicator_code varchar not null
+);
+
 create table if not exists staging.unit_dti_answers (
     report_month varchar not null,
     unit_code varchar not null,
@@ -69,7 +79,8 @@ create table if not exists staging.unit_dti_answers (
     criterion_code varchar not null,
     max_points double,
     self_score double,
-    answer boolean,
+    answer boolean,                 -- a single Có/Không; null when the row answers several parts
+    answers varchar,                -- every part's answer in the rubric's order: 'Có;Không' (SPEC §7 Parts)
     numerator double,
     denominator double,
     evidence varchar
@@ -88,7 +99,8 @@ create table if not exists marts.indicator_attainment (
     source varchar not null,
     rollup_excluded boolean,        -- a bare percentage: shown for its unit, left out of TPVT's sums
     units_in_rollup integer,        -- TPVT: how many units' figures were summed
-    note varchar
+    note varchar,
+    data_month varchar              -- the month the figures come from: earlier for a carried snapshot
 );
 
 create table if not exists marts.dti_scores (
@@ -176,5 +188,11 @@ create table if not exists marts.unit_measures (
     code varchar not null,          -- indicator (CQS-…) or DTI criterion (VI.…) code
     numerator double,
     denominator double,
-    source varchar not null
+    source varchar not null,
+    from_month varchar              -- the month the figure was computed in: earlier for a carried snapshot
 );
+
+-- Columns added after a warehouse was first created: an existing file gains them on the next run.
+alter table staging.unit_dti_answers add column if not exists answers varchar;
+alter table marts.unit_measures add column if not exists from_month varchar;
+alter table marts.indicator_attainment add column if not exists data_month varchar;

@@ -7,8 +7,8 @@ insert into marts.dti_summary by name
 with group_max as (
     select rubric, group_code, max_points from ref.rubric_criteria where level = 'group'
 ),
-group_sums as (  -- a missing final score counts 0
-    select unit_code, rubric, group_code, sum(coalesce(final_score, 0)) as points
+group_sums as (  -- a missing final score counts 0; summed in a fixed order, so every run gives the same bits
+    select unit_code, rubric, group_code, list_sum(list(coalesce(final_score, 0) order by criterion_code)) as points
     from marts.dti_scores where report_month = $report_month
     group by all
 ),
@@ -28,7 +28,7 @@ wide as (
            coalesce(sum(points) filter (group_code = 'VII'), 0) as group_VII,
            coalesce(sum(points) filter (group_code = 'VIII'), 0) as group_VIII,
            coalesce(sum(points) filter (group_code = 'IX'), 0) as bonus_penalty,
-           sum(points) as total_score
+           list_sum(list(points order by group_code)) as total_score
     from capped group by unit_code, rubric
 )
 select $report_month as report_month, *,

@@ -27,12 +27,21 @@ declared as (
     where d.report_month = $report_month and d.is_current and c.source = 'units'
       -- a template row left blank is not a declaration
       and (d.numerator is not null or d.denominator is not null or d.value_pct is not null or d.no_data)
+    union all by name  -- a row rejected for a bad value still shows its indicator, as no data (SPEC §7)
+    select r.unit_code, r.indicator_code, true as no_data,
+           'Dòng ' || r.row_number || ' bị từ chối: xem quality.validation_failures' as note
+    from staging.unit_indicators_rejected r
+    join catalogue c using (indicator_code)
+    where r.report_month = $report_month and r.is_current and c.source = 'units'
+      and not exists (select 1 from staging.unit_indicators d
+                      where d.report_month = r.report_month and d.is_current and d.unit_code = r.unit_code
+                        and d.indicator_code = r.indicator_code)
 ),
 unit_rows as (
     select unit_code, indicator_code, numerator, denominator, declared_pct,
            numerator is null and declared_pct is not null as rollup_excluded,
            null::integer as units_in_rollup,
-           'units' as source,
+           'units' as source, $report_month as data_month,
            case when numerator is null and declared_pct is not null
                 then 'Chỉ có tỷ lệ %, không có tử số/mẫu số: không cộng vào số liệu toàn thành phố'
                 when no_data then coalesce(note, 'Đơn vị báo chưa có số liệu') end as note
@@ -42,13 +51,20 @@ unit_rows as (
 measured as (
     select m.unit_code, m.code as indicator_code, m.numerator, m.denominator, null::double as declared_pct,
            false as rollup_excluded, null::integer as units_in_rollup, m.source,
-           case when m.denominator = 0 then 'Không phát sinh (0/0)' end as note
+           coalesce(m.from_month, m.report_month) as data_month,
+           nullif(concat_ws('; ',
+               case when m.denominator = 0 then 'Không phát sinh (0/0)' end,
+               case when m.from_month <> m.report_month  -- a snapshot source that did not arrive this month
+                    then 'Theo số liệu tháng ' || right(m.from_month, 2) || '/' || left(m.from_month, 4) end
+           ), '') as note
     from marts.unit_measures m
     join catalogue c on c.indicator_code = m.code and c.source <> 'units'
     where m.report_month = $report_month
 ),
 rollup as (
-    select indicator_code, sum(numerator) as numerator, sum(denominator) as denominator,
+    select indicator_code,  -- summed in a fixed order: the same figures on every run
+           list_sum(list(numerator order by unit_code)) as numerator,
+           list_sum(list(denominator order by unit_code)) as denominator,
            count(*)::integer as units_in_rollup
     from declared
     where unit_code <> 'TPVT' and numerator is not null
@@ -67,6 +83,7 @@ city_rows as (
            case when o.indicator_code is not null then 'units'
                 when r.indicator_code is not null then 'units (tổng hợp)'
                 else c.source end as source,
+           $report_month as data_month,
            case when o.indicator_code is not null then 'Số liệu do UBND thành phố tự kê khai'
                 when r.indicator_code is not null then 'Tổng tử số/mẫu số của ' || r.units_in_rollup || ' đơn vị'
                 else 'Chưa có số liệu' end as note
@@ -77,9 +94,8 @@ city_rows as (
 ),
 city_measured as (
     select 'TPVT' as unit_code, c.indicator_code, m.numerator, m.denominator, null::double as declared_pct,
-           false as rollup_excluded, null::integer as units_in_rollup, c.source,
-           case when m.indicator_code is null then 'Chưa có số liệu'
-                when m.denominator = 0 then 'Không phát sinh (0/0)' end as note
+           false as rollup_excluded, null::integer as units_in_rollup, c.source, m.data_month,
+           case when m.indicator_code is null then 'Chưa có số liệu' else m.note end as note
     from catalogue c
     left join measured m on m.indicator_code = c.indicator_code and m.unit_code = 'TPVT'
     where c.source <> 'units'
@@ -108,7 +124,7 @@ select $report_month as report_month, v.unit_code, v.indicator_code, v.numerator
                      when '<=' then lhs <= rhs when '<' then lhs < rhs end) then 'achieved'
            else 'not_achieved'
        end as status,
-       v.source, v.rollup_excluded, v.units_in_rollup,
+       v.source, v.rollup_excluded, v.units_in_rollup, v.data_month,
        nullif(concat_ws('; ', v.note,
            -- numerator and denominator win over a Kết quả (%) that contradicts them (SPEC §7)
            case when v.numerator is not null and v.denominator > 0 and v.declared_pct is not null

@@ -15,7 +15,7 @@ from dti.cli import run_month
 from dti.dashboard_data import STATUS_LABELS
 from dti.paths import REPO_DIR
 from dti.publish import snapshot_path
-from dti.scoring import vn_number
+from dti.vnformat import vn_number
 from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -4,13 +4,17 @@ import duckdb
 from dti.cli import run_month
 from dti.dictionary import markdown
 from dti.expectations import docs_index
-from dti.paths import warehouse_path
+from dti.paths import inbox_dir, warehouse_path
+from dti.sample_inbox import QLVB_HEADERS
 from dti.paths import REPO_DIR
 from dti.publish import connect_readonly, parquet_dir, snapshot_path
+from tests.test_exports import write_text
 from tests.test_unit_workbooks_to_mart import JUNE
 
 
 def test_comments_docs_snapshot_and_parquet(env):
+    document = ["1/UBND", "20/05/2024", "Đi", "Phường 8", "Thường", "x", "x", "x", "x", "", "", "", "", "Văn hóa", "A"]
+    write_text(inbox_dir() / str(JUNE) / "qlvb" / "d.csv", QLVB_HEADERS, [document])  # a month is not run empty
     assert run_month(JUNE)
     with connect_readonly() as con:
         missing = con.execute(

@@ -79,7 +79,7 @@ def test_year_to_date_scores(two_months):
         # II.7 from submission status: June 1/1 on time → 2; July 2/2 received, 1 on time → 50% → 1.
         assert june["II.7"][1] == 2 and july["II.7"][1] == 1
         # Declared answers are snapshots carried forward: July's workbook has no V.* answers, June's stand.
-        assert july["V.1"][1:3] == (1, 1) and "kỳ 2024-06" in july["V.1"][3]
+        assert july["V.1"][1:3] == (1, 1) and "tháng 06/2024" in july["V.1"][3]
         # TPVT over all units: June (1 + 1)/(2 + 1) = 66,67% → 0; July (1 + 1 + 2)/(3 + 2) = 80% → 0,5.
         assert scores(con, "2024-06", "TPVT")["VI.5.8"][1] == 0 and scores(con, "2024-07", "TPVT")["VI.5.8"][1] == 0.5
         # PHUONG_1 sent nothing in July: 1 of 2 months, on time → 1/2 × 2 = 1.

@@ -14,7 +14,8 @@ from assets.exports import land_export
 from dti.periods import TZ, ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258
 from dti.textnorm import strip_accents
-from dti.warehouse import connect, run_sql
+from dti.marts import build_unit_measures
+from dti.warehouse import connect
 
 JUNE = ReportMonth(2024, 6)
 
@@ -209,7 +210,7 @@ def test_measures_by_hand(tmp_path):
                     "('TPVT', 'city'), ('PHUONG_8', 'commune'), ('VHTT', 'department')) t(unit_code, level)")
         for source in ("onestop", "qlvb", "procedures", "ioc_accounts", "ioc_feedback"):
             land_export(con, tmp_path / "inbox", JUNE, source)
-        run_sql(con, "unit_measures", report_month="2024-06", period_start=JUNE.start, period_end=JUNE.end)
+        build_unit_measures(con, JUNE)
         got = {(u, c): (n, d) for u, c, n, d in con.execute(
             "select unit_code, code, numerator, denominator from marts.unit_measures").fetchall()}
     p8 = {c: v for (u, c), v in got.items() if u == "PHUONG_8"}
@@ -258,7 +259,7 @@ def test_field_reports_and_leaders_by_hand(tmp_path):
         for source in ("onestop", "qlvb", "procedures", "ioc_accounts", "ioc_feedback"):
             land_export(con, tmp_path / "inbox", JUNE, source)
         failures = con.execute("select row_number, check_name from quality.validation_failures").fetchall()
-        run_sql(con, "unit_measures", report_month="2024-06", period_start=JUNE.start, period_end=JUNE.end)
+        build_unit_measures(con, JUNE)
         got = {(u, c): (n, d) for u, c, n, d in con.execute(
             "select unit_code, code, numerator, denominator from marts.unit_measures").fetchall()}
     assert failures == [(7, "deadline_before_received")]

@@ -1,7 +1,8 @@
 """Each rule type of the DTI engine on hand-worked cases, threshold edges included."""
 import pytest
 
-from dti.scoring import bonus, parts, penalty_unmet_indicators, ratio, reporting, steps, vn_number, vn_pct, yes_no
+from dti.scoring import bonus, parts, penalty_unmet_indicators, ratio, reporting, steps, yes_no
+from dti.vnformat import vn_number, vn_pct
 
 
 def test_vietnamese_formatting():
@@ -45,7 +46,27 @@ def test_no_data():
 
 def test_yes_no_and_parts():
     assert yes_no(1, True).computed == 1 and yes_no(1, False).computed == 0 and yes_no(1, None).computed is None
-    assert parts(2, True).computed == 2 and parts(2, False).computed == 0 and parts(2, None).computed is None
+
+
+HALVES = "Trưởng BCĐ:0.5|thành viên:0.5"
+
+
+def test_parts_are_scored_part_by_part():
+    assert parts(1, HALVES, [True, False]).computed == 0.5     # Có; Không: the first half only
+    assert parts(1, HALVES, [False, True]).computed == 0.5
+    assert parts(1, HALVES, [True]).computed == 1              # a single Có answers every part
+    assert parts(1, HALVES, [False]).computed == 0
+    assert parts(1, HALVES, [None]).computed is None           # not answered: the self score stands
+    assert parts(1, HALVES, [True, True, True]).computed is None
+    assert parts(1, HALVES, [True, False]).basis == "Trưởng BCĐ: có (0,5); thành viên: không (0) → 0,5 điểm"
+
+
+def test_a_ratio_part_uses_its_figures_else_its_answer():
+    rule = "Quyết định:0.125|đôn đốc:0.125|giải pháp:0.75:ratio"   # VI.5.7: 1 + 1 + ratio × 6 of 8
+    assert parts(8, rule, [True, False, True], 3, 4).computed == 1 + 4.5   # 1 + 0 + 3/4 × 6
+    assert parts(8, rule, [True, True, False]).computed == 2               # no figures: the part's Không
+    assert parts(8, rule, [True], 5, 4).computed == 8                      # a ratio above 100% gives its part
+    assert parts(2, "ban hành:0.5|hoàn thành:0.5:ratio", [True, None], 1, 3).computed == pytest.approx(1 + 1 / 3)
 
 
 def test_reporting():

@@ -26,11 +26,16 @@ def test_template_writes_30_workbooks_with_validation(tmp_path):
     assert load_workbook(tmp_path / "TPVT_2024-06.xlsx")["DTI"].max_row == 3 + 85  # the district rubric
 
 
-def test_schedule_runs_report_month_on_the_13th():
+def test_schedule_runs_report_month_on_the_13th_and_skips_an_empty_month(tmp_path, monkeypatch):
+    monkeypatch.setenv("DTI_INBOX", str(tmp_path))
     schedule = defs.get_schedule_def("monthly_report_schedule")
     assert schedule.cron_schedule == "0 6 13 * *" and schedule.execution_timezone == "Asia/Ho_Chi_Minh"
     context = dg.build_schedule_context(scheduled_execution_time=datetime(2024, 6, 13, 6, tzinfo=TZ),
                                       repository_def=defs.get_repository_def())
+    skipped = schedule.evaluate_tick(context)
+    assert skipped.run_requests == [] and "2024-06 chưa có tệp nào" in skipped.skip_message
+    (tmp_path / "2024-06" / "units").mkdir(parents=True)
+    (tmp_path / "2024-06" / "units" / "TPVT.xlsx").write_bytes(b"x")
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.partition_key == "2024-05-10"  # report month 2024-06
 

@@ -88,7 +88,9 @@ def test_month_lands_and_rolls_up(june_inbox):
         assert ward.loc["XHS-04"].status == "no_data"
         assert ward.loc["XHS-06"].value_pct == 88.5 and bool(ward.loc["XHS-06"].rollup_excluded)
         assert mart(con, "VHTT").loc["CQS-09"].status == "not_achieved"  # 2/10 = 20% < 60%
-        assert "CQS-10" not in mart(con, "VHTT").index
+        # VHTT's CQS-10 row was rejected (numerator above denominator): it stays visible as no data (SPEC §7).
+        assert mart(con, "VHTT").loc["CQS-10"].status == "no_data"
+        assert "bị từ chối" in mart(con, "VHTT").loc["CQS-10"].note
 
         failures = con.execute("select file_name, sheet, row_number, column_name, check_name, failure_value "
                                "from quality.validation_failures where report_month = '2024-06' "

@@ -75,4 +75,5 @@ def test_no_data_phrases():
     assert is_no_data_text("Chưa đánh giá được")
     assert is_no_data_text("Đang thống kê")
     assert not is_no_data_text("85%")
-    assert not is_no_data_text("không rõ")
+    assert is_no_data_text("Chưa báo cáo") and is_no_data_text("-") and is_no_data_text("Không áp dụng")
+    assert not is_no_data_text("") and not is_no_data_text("12 (ước tính)") and not is_no_data_text(12)

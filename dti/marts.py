@@ -1,0 +1,65 @@
+"""The marts of one report month, each built by its SQL file in sql/ (the Dagster assets only wire these).
+
+Year to date (SPEC §7): a month's scores read every earlier month of its year, so building a month
+again refreshes the later months of the year already built (`refresh_later_months`), in order.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from dti import reference
+from dti.figures import FigureBook, score_frame
+from dti.periods import ReportMonth
+from dti.warehouse import query, replace_rows, run_sql, transaction
+
+
+def _year_start(month: ReportMonth) -> str:
+    return f"{month.year}-01"
+
+
+def build_unit_measures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> None:
+    run_sql(con, "unit_measures", report_month=str(month), year_start=_year_start(month),
+            period_start=month.start, period_end=month.end)
+
+
+def build_indicator_attainment(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
+    """Returns the catalogue year used (the month's own, or the latest earlier one)."""
+    year = reference.catalogue_year(month.year, set(reference.indicators()["year"]))
+    run_sql(con, "indicator_attainment", report_month=str(month), catalogue_year=year)
+    return year
+
+
+def build_submission_status(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> None:
+    run_sql(con, "submission_status", report_month=str(month), deadline=month.deadline)
+
+
+def build_dti_scores(con: duckdb.DuckDBPyConnection, month: ReportMonth):
+    params = {"report_month": str(month), "year_start": _year_start(month)}
+    book = FigureBook(query(con, "dti_info", **params), query(con, "dti_indicator_figures", **params))
+    scores = score_frame(query(con, "dti_inputs", **params), book).assign(report_month=str(month))
+    with transaction(con):
+        replace_rows(con, "marts.dti_scores", scores, report_month=str(month))
+    return scores
+
+
+def build_dti_summary(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> None:
+    run_sql(con, "dti_summary", report_month=str(month))
+
+
+def later_months_built(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> list[ReportMonth]:
+    """The months after `month` in its year whose marts were already built, in order."""
+    rows = con.execute("select distinct report_month from marts.dti_summary where report_month > ? "
+                       "and report_month <= ? order by 1", [str(month), f"{month.year}-12"]).fetchall()
+    return [ReportMonth.parse(m) for (m,) in rows]
+
+
+def refresh_later_months(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> list[ReportMonth]:
+    """Rebuild, in order, every later month of the year already built: their year-to-date figures and
+    carried snapshots read this month (SPEC §7, a late correction). Their own staging rows are unchanged."""
+    later = later_months_built(con, month)
+    for each in later:
+        build_unit_measures(con, each)
+        build_indicator_attainment(con, each)
+        build_dti_scores(con, each)
+        build_dti_summary(con, each)
+    return later
