@@ -10,7 +10,8 @@ from pipelines.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="publish", pool="duckdb",
-          deps=[indicator_attainment, dti_summary, submission_status, unit_measures, later_months_refreshed],
+          deps=[indicator_attainment, dti_summary, submission_status, unit_measures, later_months_refreshed,
+                "validation_warnings"],
           description="Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích và BI")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:

@@ -46,6 +46,13 @@ def build_dti_summary(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> Non
     run_sql(con, "dti_summary", report_month=str(month))
 
 
+def build_validation_warnings(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
+    """The month's values accepted but flagged for the steward; returns how many."""
+    run_sql(con, "validation_warnings", report_month=str(month), year_start=_year_start(month))
+    return con.execute("select count(*) from quality.validation_warnings where report_month = ?",
+                       [str(month)]).fetchone()[0]
+
+
 def later_months_built(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> list[ReportMonth]:
     """The months after `month` in its year whose marts were already built, in order."""
     rows = con.execute("select distinct report_month from marts.dti_summary where report_month > ? "
@@ -60,6 +67,7 @@ def refresh_later_months(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> 
     for each in later:
         build_unit_measures(con, each)
         build_indicator_attainment(con, each)
+        build_validation_warnings(con, each)
         build_dti_scores(con, each)
         build_dti_summary(con, each)
     return later

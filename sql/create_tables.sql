@@ -34,6 +34,23 @@ create table if not exists quality.validation_failures (
     responsible_unit varchar        -- the unit to send it back to; null when the file or row names none
 );
 
+-- Values accepted but flagged for the steward (SPEC §4): a bare percentage, a Kết quả (%) that contradicts
+-- its figures, a value above 100%, a figure far from the unit's own history. Never a rejection.
+create table if not exists quality.validation_warnings (
+    report_month varchar not null,
+    source varchar not null,
+    file_name varchar,              -- null for a figure the exports add up (no one file holds it)
+    sheet varchar,
+    row_number integer,
+    column_name varchar,
+    check_name varchar not null,
+    failure_value varchar,
+    message varchar not null,
+    responsible_unit varchar,
+    value double,                   -- the value flagged
+    baseline double                 -- what it is compared with: the year's mean, last month's share, the figures' %
+);
+
 -- The unit workbooks (SPEC §3.6), one row per sheet row that passed validation.
 create table if not exists staging.unit_general_info (
     report_month varchar not null,
