@@ -47,7 +47,7 @@ def read_marts() -> dict:
 
 
 def test_parts_derived_figures_and_the_final_score(env):
-    workbook("PHUONG_8", JUNE, general={2: 10000, 4: 8, 18: 4}, dti={
+    workbook("PHUONG_8", JUNE, general={2: 10000, 4: 8, 9: 20, 18: 4}, dti={
         "I.1": (1, "Có; Không"),              # head of the committee yes, members no: 0,5
         "II.1": (2, "Có"),                    # one Có answers both parts: 2
         "VI.5.7": (8, "Có; Không; Có", 3, 4),  # 1 + 0 + 3/4 × 6 = 5,5
@@ -57,6 +57,7 @@ def test_parts_derived_figures_and_the_final_score(env):
         "VIII.7": (2, None, 2500),             # 2.500/10.000 = 25%: 20-<30% → half of 2
         "IX.1.2": (1, "Có"),                   # VIII.7's figures decide: 25% ≤ 50% → 0, not the Có
         "IV.1": (2, None, 6),                  # 6 teams / item 4 (8 quarters) = 75% × 2 = 1,5
+        "III.3": (1, None, 18),                # 18 computers online / item 9 (20 workstations) = 90% × 1
         "I.6": (0.5,),                         # scored only by self-assessment: final = self
         "V.1": (1,),                           # no figures anywhere: final falls back to self
     })
@@ -74,6 +75,7 @@ def test_parts_derived_figures_and_the_final_score(env):
         assert got["VIII.7"][1:3] == (1, 1)
         assert got["IX.1.2"][1:3] == (0, 0) and got["IX.1.2"][3].startswith("VIII.7: 2.500/10.000 = 25%")
         assert got["IV.1"][1:3] == (1.5, 1.5) and "Thông tin chung mục 4" in got["IV.1"][3]
+        assert got["III.3"][1] == pytest.approx(0.9) and "Thông tin chung mục 9" in got["III.3"][3]
         assert got["I.6"] == (0.5, None, 0.5, "Chỉ chấm theo điểm tự đánh giá")
         assert got["V.1"][:3] == (1, None, 1)
         # Every row: the computed score when known, else the self score (SPEC §4).
@@ -120,6 +122,10 @@ def test_a_missing_accounts_export_is_no_data_then_the_last_one_carries_forward(
         account("p8.b", "B", "Phường 8", "Phó Chủ tịch", "1", last_login="11/06/2024"),
         account("p8.c", "C", "Phường 8", "Phó Chủ tịch", "1", status="Khóa", last_login="01/07/2024"),
     ])
+    write_text(inbox_dir() / "2024-07" / "procedures" / "p.csv", PROCEDURE_HEADERS, [
+        procedure("X1", "Chứng thực", "Xã", "Toàn trình", "Có", "Có", "Có"),
+        procedure("X2", "Hộ tịch", "Xã", "Một phần", "Có", "Không", "Không"),
+    ])
     workbook("PHUONG_8", AUGUST)
     for month in (JUNE, JULY, AUGUST):
         assert run_month(month)
@@ -134,6 +140,10 @@ def test_a_missing_accounts_export_is_no_data_then_the_last_one_carries_forward(
         august = attainment(con, AUGUST, "PHUONG_8")["CQS-13"]
         assert august[:3] == (2, 4, "not_achieved") and august[4] == "2024-07"
         assert "Theo số liệu tháng 07/2024" in august[3]
+        # The procedure catalogue too: July's 1 of 2 eligible procedures offered in full, carried into August.
+        cqs01 = attainment(con, AUGUST, "PHUONG_8")["CQS-01"]
+        assert cqs01[:2] == (1, 2) and cqs01[4] == "2024-07"
+        assert "CQS-01" not in attainment(con, JUNE, "PHUONG_8")
         vi33 = scores(con, AUGUST, "PHUONG_8")["VI.3.3"]
         assert vi33[1] == pytest.approx(0.5 * 1) and "theo số liệu tháng 07/2024" in vi33[3]
 
