@@ -1,12 +1,11 @@
 """Unit codes and the alias list that resolves free-text unit names to them."""
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dti.paths import REFERENCE_DIR
+from dti import reference
 from dti.textnorm import match_key
 
 _UBND = re.compile(r"^(ubnd|uy ban nhan dan|ủy ban nhân dân|ủy ban nhân dân)\s+")
@@ -31,15 +30,13 @@ def unit_key(name: object, accents: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def load_units() -> tuple[Unit, ...]:
-    with (REFERENCE_DIR / "units.csv").open(encoding="utf-8") as fh:
-        return tuple(Unit(r["unit_code"], r["level"], r["name_vi"], r["short_name_vi"], int(r["sort_order"]))
-                     for r in csv.DictReader(fh))
+    return tuple(Unit(r.unit_code, r.level, r.name_vi, r.short_name_vi, int(r.sort_order))
+                 for r in reference.units().itertuples(index=False))
 
 
 @lru_cache(maxsize=1)
 def load_aliases() -> tuple[tuple[str, str], ...]:
-    with (REFERENCE_DIR / "unit_aliases.csv").open(encoding="utf-8") as fh:
-        return tuple((r["unit_code"], r["alias"]) for r in csv.DictReader(fh))
+    return tuple(zip(reference.unit_aliases()["unit_code"], reference.unit_aliases()["alias"]))
 
 
 class UnitResolver:

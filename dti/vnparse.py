@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
+from dti.periods import TZ
 from dti.textnorm import match_key
 
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -18,7 +18,7 @@ _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 _CURRENCY = re.compile(r"(đồng|đ|vnđ|vnd)$", re.IGNORECASE)
 EXCEL_EPOCH = datetime(1899, 12, 30)
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # times without a zone are local (SPEC §7)
+LOCAL = TZ  # times without a zone are local (SPEC §7)
 
 
 @dataclass(frozen=True)
