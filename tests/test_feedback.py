@@ -45,3 +45,23 @@ def test_feedback_workbooks(env, tmp_path):
     assert ["(chưa xác định)", None, "Một cửa (hồ sơ TTHC)", "Không xác định được đơn vị", 1] in counts
     assert ["PHUONG_8", "Phường 8", "Một cửa (hồ sơ TTHC)", "Không phải số", 1] in counts
     assert summary["Chưa xác định đơn vị"].cell(5, 6).value == "Phường 99"
+
+
+def test_warnings_reach_the_unit_and_the_steward_apart_from_failures(env, tmp_path):
+    from tests.builders import unit_workbook
+
+    unit_workbook(inbox_dir() / "2024-06" / "units" / "P2.xlsx", "PHUONG_2", JUNE, datetime(2024, 6, 11, 9),
+                  indicators={"XHS-06": (None, None, "88,5%")})   # a bare percentage: accepted, flagged
+    assert run_month(JUNE)
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        written = write_feedback(con, JUNE, tmp_path / "fb")
+    assert sorted(p.name for p in written) == ["PHUONG_2_2024-06.xlsx", "_TONG_HOP_2024-06.xlsx"]
+    unit = load_workbook(tmp_path / "fb" / "PHUONG_2_2024-06.xlsx")
+    assert unit["Lỗi cần sửa"].cell(3, 1).value.startswith("Số lỗi: 0.")
+    flagged = [[c.value for c in row] for row in unit["Cần xác nhận"].iter_rows(min_row=5)]
+    assert len(flagged) == 1 and flagged[0][:6] == ["Biểu mẫu đơn vị", "P2.xlsx", "ChiTieu", flagged[0][3],
+                                                    "Kết quả (%)", "88.5"]
+    assert "không có tử số/mẫu số" in flagged[0][7]
+    summary = load_workbook(tmp_path / "fb" / "_TONG_HOP_2024-06.xlsx")
+    assert summary["Tổng hợp"].cell(2, 1).value.endswith("cảnh báo (không loại bỏ số liệu): 1")
+    assert [c.value for c in summary["Cảnh báo"][5]][0] == "PHUONG_2"
