@@ -5,7 +5,7 @@ import dagster as dg
 
 from dti import landing
 from dti.periods import ReportMonth
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, report_months
 from pipelines.resources import InboxResource, WarehouseResource
 from schemas import exports as schemas
 from sources import exports as sources
@@ -34,10 +34,10 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
 
 def export_asset(name: str, description: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, partitions_def=report_months, group_name="sources", pool="duckdb",
-              description=description)
+              description=described(description))
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                inbox: InboxResource) -> dg.MaterializeResult:
-        month = ReportMonth.from_partition_key(context.partition_key)
+        month = month_of_run(context)
         with warehouse.connect() as con:
             summary = land_export(con, inbox.root, month, name)
         context.log.info(f"{name} kỳ {month}: {summary['files']} tệp, {summary['rows_loaded']}/"

@@ -1,12 +1,102 @@
-"""Checks on the marts, with great-expectations: one row per key, scores within bounds, every unit present."""
+"""Checks on the marts, with great-expectations: one row per key, scores within bounds, every unit present.
+
+great-expectations decides whether a check passes; what failed is then told in Vietnamese, with the rows that
+show it (a few, as metadata), found in the month's frame by the same rule.
+"""
+import logging
+
 import dagster as dg
 import great_expectations.expectations as gxe
+import pandas as pd
 
 from assets.marts import dti_scores, dti_summary, indicator_attainment
+from dti import reference
 from dti.expectations import docs_index, validate_frame
-from dti.periods import ReportMonth
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, monthly_asset_check
 from pipelines.resources import WarehouseResource
+
+SAMPLE_ROWS = 5
+
+
+class _NoAggregateRenderError(logging.Filter):
+    """great-expectations 1.24 logs a traceback while rendering the data docs of a failed aggregate expectation
+    (expect_column_distinct_values_to_equal_set has no `unexpected_percent`); the docs page is still written and
+    the check's result says what failed, so that one error, and only it, is not printed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "KeyError: \"'unexpected_percent'\"" not in record.getMessage()
+
+
+logging.getLogger("great_expectations.render.renderer.content_block.validation_results_table_content_block"
+                  ).addFilter(_NoAggregateRenderError())
+LABELS = {"report_month": "kỳ báo cáo", "unit_code": "mã đơn vị", "criterion_code": "mã tiêu chí",
+          "indicator_code": "mã chỉ tiêu", "rubric": "bộ tiêu chí", "status": "trạng thái", "value_pct": "kết quả (%)",
+          "final_score": "điểm cuối cùng", "high": "điểm tối đa", "low": "mức thấp nhất", "max_points": "điểm tối đa",
+          "total_score": "tổng điểm", "ceiling": "100 + điểm thưởng", "bonus_penalty": "điểm thưởng/trừ",
+          "rank": "hạng"}
+ROW_KEYS = ("unit_code", "criterion_code", "indicator_code")  # what names a mart row in the evidence
+
+
+def _label(column: str) -> str:
+    return f"{LABELS.get(column, column)} ({column})" if column in LABELS else column
+
+
+def _rows(frame: pd.DataFrame, bad: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    shown = [c for c in (*ROW_KEYS, *columns) if c in frame.columns]
+    return bad[list(dict.fromkeys(shown))]
+
+
+def evidence(frame: pd.DataFrame, expectation) -> tuple[str, pd.DataFrame | None] | None:
+    """What an expectation finds wrong in the frame, in Vietnamese, and the rows that show it; None if nothing."""
+    kind = expectation.expectation_type
+    if kind == "expect_compound_columns_to_be_unique":
+        columns = list(expectation.column_list)
+        bad = frame[frame.duplicated(columns, keep=False)]
+        return (f"{len(bad)} dòng trùng khóa ({', '.join(columns)})", _rows(frame, bad, *columns)) if len(bad) else None
+    if kind == "expect_column_distinct_values_to_equal_set":
+        present, wanted = set(frame[expectation.column].dropna()), set(expectation.value_set)
+        missing, extra = sorted(wanted - present), sorted(present - wanted)
+        parts = ([f"thiếu {len(missing)}: {', '.join(map(str, missing))}"] if missing else []) + (
+            [f"thừa {len(extra)}: {', '.join(map(str, extra))}"] if extra else [])
+        return (f"{_label(expectation.column)} {'; '.join(parts)}", None) if parts else None
+    if kind == "expect_column_values_to_be_in_set":
+        column = frame[expectation.column]
+        bad = frame[column.notna() & ~column.isin(list(expectation.value_set))]
+        return (f"{len(bad)} dòng có {_label(expectation.column)} ngoài các giá trị cho phép "
+                f"({', '.join(map(str, expectation.value_set))})", _rows(frame, bad, expectation.column)) if len(bad) \
+            else None
+    if kind == "expect_column_values_to_be_between":
+        column, low, high = frame[expectation.column], expectation.min_value, expectation.max_value
+        outside = pd.Series(False, index=frame.index)
+        if low is not None:
+            outside |= column < low
+        if high is not None:
+            outside |= column > high
+        bad = frame[column.notna() & outside]
+        bounds = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
+        return (f"{len(bad)} dòng có {_label(expectation.column)} ngoài khoảng {bounds}",
+                _rows(frame, bad, expectation.column)) if len(bad) else None
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a, b = frame[expectation.column_A], frame[expectation.column_B]
+        holds = (a >= b) if expectation.or_equal else (a > b)
+        ignored = {"both_values_are_missing": a.isna() & b.isna(), "either_value_is_missing": a.isna() | b.isna()
+                   }.get(expectation.ignore_row_if, pd.Series(False, index=frame.index))
+        bad = frame[~holds & ~ignored]
+        return (f"{len(bad)} dòng có {_label(expectation.column_B)} "
+                f"{'lớn hơn' if expectation.or_equal else 'không nhỏ hơn'} {_label(expectation.column_A)}",
+                _rows(frame, bad, expectation.column_B, expectation.column_A)) if len(bad) else None
+    return None
+
+
+def _markdown(rows: pd.DataFrame) -> str:
+    header = [LABELS.get(c, c).capitalize() for c in rows.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for values in rows.head(SAMPLE_ROWS).itertuples(index=False):
+        lines.append("| " + " | ".join("" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v)
+                                       for v in values) + " |")
+    if len(rows) > SAMPLE_ROWS:
+        lines.append(f"\n{SAMPLE_ROWS} trong {len(rows)} dòng.")
+    return "\n".join(lines)
 
 
 def _month_frame(warehouse: WarehouseResource, table: str, month: str):
@@ -21,18 +111,29 @@ def _expect(warehouse: WarehouseResource, name: str, month: str, frame, expectat
             extra_failures: list[str] = ()) -> dg.AssetCheckResult:
     """Run the expectations on one month of a mart; the data docs are rebuilt beside the warehouse."""
     docs = warehouse.file.parent / "quality_docs"
-    passed, failed = validate_frame(frame, name, expectations, docs_dir=docs)
-    failed = [*failed, *extra_failures]
-    return dg.AssetCheckResult(passed=passed and not extra_failures, metadata={
-        "report_month": month, "rows": len(frame), "failed": failed,
+    passed, gx_failed = validate_frame(frame, name, expectations, docs_dir=docs)
+    ok = passed and not extra_failures
+    found = [] if ok else [e for e in (evidence(frame, x) for x in expectations) if e is not None]
+    messages = [m for m, _ in found] + list(extra_failures)
+    if not passed and not found:  # nothing the rows show: great-expectations' own words, and its data docs
+        messages += gx_failed
+    if ok:
+        said = f"Kỳ {month}: marts.{name} đạt mọi kiểm tra ({len(frame)} dòng)."
+    else:
+        said = f"Kỳ {month}: marts.{name} có {len(messages)} điểm không đạt: " + "; ".join(messages) + "."
+    sample = "\n\n".join(f"**{m}**\n\n{_markdown(rows)}" for m, rows in found if rows is not None and len(rows))
+    return dg.AssetCheckResult(passed=ok, description=said, metadata={
+        "report_month": month, "rows": len(frame), "failed": messages,
+        "failure_sample": dg.MetadataValue.md(sample or ("Không có lỗi." if ok else "Xem danh sách failed.")),
+        "expectations_failed": gx_failed,
         "data_docs": dg.MetadataValue.path(str(docs_index(docs)))})
 
 
-@dg.asset_check(asset=dti_scores, partitions_def=report_months,
-                description="Điểm trong [0, điểm tối đa] (điểm trừ trong [-1, 0]), mỗi tiêu chí một dòng, đủ 18 đơn vị")
+@monthly_asset_check(asset=dti_scores, description=described(
+    "Điểm trong [0, điểm tối đa] (điểm trừ trong [-1, 0]), mỗi tiêu chí một dòng, đủ TPVT và 17 phường xã"))
 def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
                             warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(ReportMonth.from_partition_key(context.partition_key))
+    month = str(month_of_run(context))
     frame, scored = _month_frame(warehouse, "marts.dti_scores", month)
     frame = frame.assign(low=frame["max_points"].clip(upper=0), high=frame["max_points"].clip(lower=0))
     return _expect(warehouse, "dti_scores", month, frame, [
@@ -46,11 +147,11 @@ def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
     ])
 
 
-@dg.asset_check(asset=dti_summary, partitions_def=report_months,
-                description="Mỗi đơn vị một dòng, đủ TPVT và 17 phường xã, tổng điểm ≤ 100 + điểm thưởng")
+@monthly_asset_check(asset=dti_summary, description=described(
+    "Mỗi đơn vị một dòng, đủ TPVT và 17 phường xã, tổng điểm ≤ 100 + điểm thưởng, hạng từ 1 đến 17"))
 def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
                              warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(ReportMonth.from_partition_key(context.partition_key))
+    month = str(month_of_run(context))
     frame, scored = _month_frame(warehouse, "marts.dti_summary", month)
     frame = frame.assign(ceiling=100 + frame["bonus_penalty"].clip(lower=0))
     return _expect(warehouse, "dti_summary", month, frame, [
@@ -61,15 +162,26 @@ def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
     ])
 
 
-@dg.asset_check(asset=indicator_attainment, partitions_def=report_months,
-                description="Mỗi đơn vị × chỉ tiêu một dòng; TPVT có đủ 30 chỉ tiêu; trạng thái hợp lệ")
+def _city_indicators_missing(frame: pd.DataFrame, month: str) -> list[str]:
+    """TPVT's indicators of the month's catalogue with no row in the mart (the catalogue's year as the mart's)."""
+    catalogue = reference.indicators()
+    year = reference.catalogue_year(int(month[:4]), set(catalogue["year"]))
+    expected = set(catalogue.loc[catalogue["year"] == year, "indicator_code"])
+    return sorted(expected - set(frame.loc[frame["unit_code"] == "TPVT", "indicator_code"]))
+
+
+@monthly_asset_check(asset=indicator_attainment, description=described(
+    "Mỗi đơn vị × chỉ tiêu một dòng; TPVT có đủ 30 chỉ tiêu; trạng thái hợp lệ; kết quả (%) không âm"))
 def indicator_attainment_expectations(context: dg.AssetCheckExecutionContext,
                                       warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(ReportMonth.from_partition_key(context.partition_key))
+    month = str(month_of_run(context))
     frame, _ = _month_frame(warehouse, "marts.indicator_attainment", month)
     city_indicators = frame.loc[frame["unit_code"] == "TPVT", "indicator_code"].nunique()
+    missing = _city_indicators_missing(frame, month) if city_indicators != 30 else []
     return _expect(warehouse, "indicator_attainment", month, frame, [
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "indicator_code"]),
         gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["achieved", "not_achieved", "no_data"]),
         gxe.ExpectColumnValuesToBeBetween(column="value_pct", min_value=0),
-    ], extra_failures=[f"TPVT có {city_indicators}/30 chỉ tiêu"] if city_indicators != 30 else [])
+    ], extra_failures=[f"TPVT (toàn thành phố) có {city_indicators}/30 chỉ tiêu" + (
+        f", thiếu {', '.join(missing[:10])}" + (" ..." if len(missing) > 10 else "") if missing else "")]
+        if city_indicators != 30 else [])

@@ -7,17 +7,17 @@ from assets.unit_workbooks import unit_workbooks
 from dti import marts
 from dti.paths import empty_month_message, month_has_files
 from dti.periods import ReportMonth
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, report_months
 from pipelines.resources import InboxResource, WarehouseResource
 
 
 def _month(context) -> ReportMonth:
-    return ReportMonth.from_partition_key(context.partition_key)
+    return month_of_run(context)
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
           deps=[unit_workbooks, ref_indicators, ref_units, "unit_measures"],
-          description="Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)")
+          description=described("Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)"))
 def indicator_attainment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
@@ -32,7 +32,7 @@ def indicator_attainment(context: dg.AssetExecutionContext, warehouse: Warehouse
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
           deps=["onestop", "qlvb", "procedures", "ioc_accounts", "ioc_feedback", unit_workbooks, ref_units],
-          description="Tử số / mẫu số theo đơn vị của SPEC §3.7, tính từ các dòng hợp lệ của dữ liệu xuất")
+          description=described("Tử số / mẫu số theo đơn vị của SPEC §3.7, tính từ các dòng hợp lệ của dữ liệu xuất"))
 def unit_measures(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                   inbox: InboxResource) -> dg.MaterializeResult:
     month = _month(context)
@@ -46,7 +46,7 @@ def unit_measures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[unit_workbooks, "onestop", ref_units],
-          description="Tình trạng nộp báo cáo: đơn vị × nguồn, đúng hạn hay trễ")
+          description=described("Tình trạng nộp báo cáo: đơn vị × nguồn, đúng hạn hay trễ"))
 def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
@@ -59,7 +59,8 @@ def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
           deps=[unit_measures, indicator_attainment, submission_status, "ref_rubric_criteria"],
-          description="Điểm DTI theo tiêu chí, lũy kế từ đầu năm: tự đánh giá, tính từ dữ liệu, điểm cuối cùng")
+          description=described("Điểm DTI theo tiêu chí, lũy kế từ đầu năm: tự đánh giá, tính từ dữ liệu, điểm cuối "
+                                "cùng"))
 def dti_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
@@ -70,7 +71,7 @@ def dti_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource) 
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_scores],
-          description="Tổng hợp điểm DTI theo nhóm, tổng điểm và xếp hạng phường, xã")
+          description=described("Tổng hợp điểm DTI theo nhóm, tổng điểm và xếp hạng phường, xã"))
 def dti_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
@@ -81,7 +82,8 @@ def dti_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource)
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_summary],
-          description="Lũy kế từ đầu năm: chạy lại một kỳ cũ thì cập nhật luôn các kỳ sau của cùng năm đã chạy")
+          description=described("Lũy kế từ đầu năm: chạy lại một kỳ cũ thì cập nhật luôn các kỳ sau của cùng năm "
+                                "đã chạy"))
 def later_months_refreshed(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:

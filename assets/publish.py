@@ -3,21 +3,22 @@ import dagster as dg
 
 from assets.marts import dti_summary, indicator_attainment, later_months_refreshed, submission_status, unit_measures
 from dti.dictionary import apply_comments
-from dti.periods import ReportMonth
 from dti.publish import parquet_dir, publish
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, report_months
 from pipelines.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="publish", pool="duckdb",
           deps=[indicator_attainment, dti_summary, submission_status, unit_measures, later_months_refreshed,
                 "validation_warnings"],
-          description="Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích và BI")
+          description=described("Bản sao chỉ đọc của kho và tệp Parquet của các bảng tổng hợp, cho người phân tích "
+                                "và BI"))
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    month = month_of_run(context)
     with warehouse.connect() as con:
         comments = apply_comments(con)  # analysts read what each table and column means in DuckDB itself
     snapshot = publish(warehouse.file)
     return dg.MaterializeResult(metadata={
-        "report_month": str(ReportMonth.from_partition_key(context.partition_key)),
+        "report_month": str(month),
         "comments": comments, "snapshot": dg.MetadataValue.path(str(snapshot)),
         "parquet": dg.MetadataValue.path(str(parquet_dir(warehouse.file)))})

@@ -3,17 +3,17 @@ import dagster as dg
 
 from assets.marts import indicator_attainment, unit_measures
 from dti import marts
-from dti.periods import ReportMonth
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, report_months
 from pipelines.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="quality", pool="duckdb",
           deps=[indicator_attainment, unit_measures], key=["validation_warnings"],
-          description="Cảnh báo cho cán bộ đầu mối (không loại bỏ số liệu): chỉ có tỷ lệ %, Kết quả (%) không khớp "
-                      "tử số/mẫu số, vượt 100%, số liệu khác xa các tháng trước (z ≥ 3) hoặc tỷ lệ đổi hơn 30 điểm")
+          description=described("Cảnh báo cho cán bộ đầu mối (không loại bỏ số liệu): chỉ có tỷ lệ %, Kết quả (%) "
+                                "không khớp tử số/mẫu số, vượt 100%, số liệu khác xa các tháng trước (z ≥ 3) hoặc "
+                                "tỷ lệ đổi hơn 30 điểm"))
 def validation_warnings(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    month = ReportMonth.from_partition_key(context.partition_key)
+    month = month_of_run(context)
     with warehouse.connect() as con:
         count = marts.build_validation_warnings(con, month)
         by_check = dict(con.execute("select check_name, count(*) from quality.validation_warnings "

@@ -13,7 +13,7 @@ from dti.periods import ReportMonth
 from dti.template import rubric_of
 from dti.units import UnitResolver, load_units
 from dti.warehouse import replace_rows, transaction
-from pipelines.partitions import report_months
+from pipelines.partitions import described, month_of_run, report_months
 from pipelines.resources import InboxResource, WarehouseResource
 from sources.excel import HostileWorkbook
 from schemas.control import manifest_frame, manifest_record
@@ -145,10 +145,10 @@ def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:
 
 
 @dg.asset(partitions_def=report_months, group_name="sources", pool="duckdb",
-          description="Sổ số liệu của các đơn vị (units/): ThongTinChung, ChiTieu, DTI — staging.unit_*")
+          description=described("Sổ số liệu của các đơn vị (units/): ThongTinChung, ChiTieu, DTI — staging.unit_*"))
 def unit_workbooks(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                    inbox: InboxResource) -> dg.MaterializeResult:
-    month = ReportMonth.from_partition_key(context.partition_key)
+    month = month_of_run(context)
     with warehouse.connect() as con:
         summary = land_unit_workbooks(con, inbox.root, month)
     context.log.info(f"Kỳ {month}: {summary['files']} tệp, {summary['rows_loaded']}/{summary['rows_read']} dòng "

@@ -3,7 +3,7 @@ import dagster as dg
 
 from dti.paths import inbox_dir
 from dti.periods import ReportMonth
-from pipelines.partitions import report_months
+from pipelines.partitions import described, report_month_tags, report_months
 
 # A month below this size runs in one process. Dagster's per-step processes cost about 1 s a step (22 steps)
 # even from a forkserver that has imported the definitions once, 8 s a step without one: most of a city
@@ -25,7 +25,14 @@ def execution_config(month: ReportMonth) -> dict:
     return IN_PROCESS if month_bytes(month) < IN_PROCESS_BELOW_BYTES else MULTIPROCESS
 
 
+# A run of a partition, however it is launched (the CLI, the schedule, the sensor, the UI's launchpad or a
+# backfill of the job), gets the executor its month's size calls for and the tag `report_month`.
+monthly_config = dg.PartitionedConfig(
+    partitions_def=report_months,
+    run_config_for_partition_key_fn=lambda key: execution_config(ReportMonth.from_partition_key(key)),
+    tags_for_partition_key_fn=report_month_tags)
+
 monthly_job = dg.define_asset_job(
     "monthly_report", selection=dg.AssetSelection.all(), partitions_def=report_months,
-    description="Một kỳ báo cáo từ hộp thư đến các bảng tổng hợp",
-    executor_def=dg.multi_or_in_process_executor, config=IN_PROCESS)
+    description=described("Một kỳ báo cáo từ hộp thư đến các bảng tổng hợp và bản sao công bố"),
+    executor_def=dg.multi_or_in_process_executor, config=monthly_config)

@@ -8,7 +8,8 @@ from pipelines.jobs import execution_config, monthly_job
 
 @dg.schedule(job=monthly_job, name="monthly_report_schedule", cron_schedule="0 6 13 * *",
              execution_timezone=str(TZ), default_status=dg.DefaultScheduleStatus.RUNNING,
-             description="Kỳ báo cáo tháng M chạy lúc 06:00 ngày 13 tháng M")
+             description="Kỳ báo cáo tháng M chạy lúc 06:00 ngày 13 tháng M (sau hạn nộp ngày 12): ngày 13/06/2024 "
+                         "chạy kỳ 2024-06, phân vùng Dagster 2024-05-10. Kỳ chưa có tệp nào trong hộp thư thì bỏ qua.")
 def monthly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     when = context.scheduled_execution_time
     month = ReportMonth(when.year, when.month)

@@ -42,16 +42,18 @@ def test_schedule_runs_report_month_on_the_13th_and_skips_an_empty_month(tmp_pat
 
 def test_sensor_reruns_the_month_of_a_changed_file(tmp_path, monkeypatch):
     monkeypatch.setenv("DTI_INBOX", str(tmp_path))
+    monkeypatch.setenv("DTI_WAREHOUSE", str(tmp_path / "wh" / "dti.duckdb"))  # nothing landed yet
     f = tmp_path / "2024-06" / "units" / "a.xlsx"
     f.parent.mkdir(parents=True)
     f.write_bytes(b"x")
-    context = dg.build_sensor_context()
-    first = list(inbox_sensor(context))
-    assert [r.partition_key for r in first] == ["2024-05-10"]
-    assert list(inbox_sensor(dg.build_sensor_context(cursor=context.cursor))) == []
+    first = inbox_sensor(dg.build_sensor_context())
+    assert [(r.partition_key, r.tags["report_month"]) for r in first.run_requests] == [("2024-05-10", "2024-06")]
+    unchanged = inbox_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert unchanged.run_requests == [] and unchanged.skip_reason.skip_message.startswith("Không có tệp mới")
     os.utime(f, (1e9, 1e9))
-    again = list(inbox_sensor(dg.build_sensor_context(cursor=context.cursor)))
-    assert [r.partition_key for r in again] == ["2024-05-10"]
+    again = inbox_sensor(dg.build_sensor_context(cursor=unchanged.cursor))
+    assert [r.partition_key for r in again.run_requests] == ["2024-05-10"]
+    assert again.run_requests[0].run_key != first.run_requests[0].run_key
 
 
 def test_cp1258_keeps_vietnamese():
