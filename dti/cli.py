@@ -1,37 +1,141 @@
-"""The `dti` command: run a report month, write the unit templates, run the demo."""
+"""The `dti` command: run a report month, write the unit templates, run the demo.
+
+Every command's known faults end in one Vietnamese line on stderr and an exit code of `dti.faults`, never a
+traceback (`DtiGroup.main`); `dti --debug` or `DTI_DEBUG=1` shows the traceback instead.
+"""
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import sys
 import time
-import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
-from dti import paths
+try:  # typer vendors click (typer._click) from 0.2x on; its usage errors are that click's
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - an older typer on the real click
+    from click import exceptions as click_errors
+
+from dti import faults, paths
+from dti.faults import BAD_INPUT, NOTHING_TO_DO, STEP_FAILED, UserFault
 from dti.periods import ReportMonth
 from dti.warehouse import run_lock
 
-app = typer.Typer(help="Kho dữ liệu chuyển đổi số (DTI) thành phố Vũng Tàu", no_args_is_help=True,
-                  add_completion=False)
+EPILOG = ("\b\nMã thoát (exit code):\n" + "\n".join(f"  {code}  {text}" for code, text in faults.EXIT_CODES_VI.items())
+          + "\n\n\b\nBiến môi trường:\n"
+          "  DTI_INBOX      hộp thư, mặc định data/inbox\n"
+          "  DTI_WAREHOUSE  kho DuckDB, mặc định data/warehouse/dti.duckdb\n"
+          "  DTI_OUT        nơi ghi báo cáo, tệp phản hồi, biểu mẫu: <DTI_OUT>/<YYYY-MM>/;\n"
+          "                 mặc định thư mục outputs cạnh thư mục của kho (data/outputs)\n"
+          "  DAGSTER_HOME   mặc định data/dagster\n"
+          "  DTI_DEBUG=1    như --debug")
+
+
+class DtiGroup(TyperGroup):
+    """The one place where faults become a Vietnamese line and an exit code (also under CliRunner)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        global _debug
+        _debug = os.environ.get("DTI_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+        try:
+            # not standalone: click hands us its usage errors, and an Exit comes back as its code
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            code = 0
+        except click_errors.UsageError as exc:
+            _fail(_usage_message(exc))
+            code = BAD_INPUT
+        except typer.TyperException as exc:  # the other click errors: a message of their own
+            _fail(f"Lệnh chưa chạy được: {exc.format_message()}")
+            code = BAD_INPUT
+        except typer.Abort:
+            _fail("Đã dừng.")
+            code = 130
+        except Exception as exc:
+            if _debug:
+                raise
+            known = faults.describe(exc)
+            if known is None:
+                first = (str(exc).strip().splitlines() or [""])[0]
+                known = (f"Lỗi ngoài dự kiến ({type(exc).__name__}: {first}); chạy lại với dti --debug ... (hoặc "
+                         f"DTI_DEBUG=1) để xem chi tiết và gửi cho nhóm kỹ thuật.", STEP_FAILED)
+            _fail(known[0])
+            code = known[1]
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+_debug = False
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _usage_message(exc: click_errors.UsageError) -> str:
+    where = exc.ctx.command_path if exc.ctx else "dti"
+    if isinstance(exc, click_errors.NoSuchOption):
+        what = f"không có tùy chọn {exc.option_name}"
+    elif isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
+        what = f"thiếu tham số {exc.param.name}"
+    elif isinstance(exc, click_errors.BadParameter):
+        what = f"giá trị không hợp lệ ({exc.format_message()})"
+    elif match := re.match(r"No such command '([^']*)'", exc.message):
+        what = f"không có lệnh {match.group(1)!r}"
+    elif exc.message.startswith("Missing command"):
+        what = "thiếu tên lệnh"
+    else:
+        what = exc.format_message()
+    return f"Lệnh chưa đúng: {what}; xem {where} --help."
+
+
+app = typer.Typer(cls=DtiGroup, help="Kho dữ liệu chuyển đổi số (DTI) thành phố Vũng Tàu.", epilog=EPILOG,
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]})
 console = Console()
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="Khi có lỗi, hiện đầy đủ dấu vết (traceback) thay "
+                                                                 "cho một dòng thông báo")) -> None:
+    global _debug
+    _debug = _debug or debug
+
+
+def _say(text: str) -> None:
+    """A plain line on stdout: no rich markup in paths or messages, no wrapping inside a path."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _said_written(written: list[Path], heading: str | None = None) -> None:
+    _say(heading or "Đã ghi:")
+    for path in written:
+        _say(f"  {path}")
 
 
 def _month(value: str) -> ReportMonth:
     try:
         return ReportMonth.parse(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    except ValueError:
+        raise UserFault(f"Kỳ báo cáo '{value}' không hợp lệ: hãy viết năm và tháng dạng YYYY-MM (ví dụ 2024-06) "
+                        f"hoặc MM/YYYY (ví dụ 06/2024).", BAD_INPUT) from None
 
 
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME, defaulting to data/dagster, with the repository's dagster.yaml in it."""
     home = Path(os.environ.get("DAGSTER_HOME") or "data/dagster").resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    paths.writable_dir(home, "DAGSTER_HOME")
     if not (home / "dagster.yaml").exists():
         shutil.copy(paths.REPO_DIR / "dagster.yaml", home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
@@ -40,11 +144,21 @@ def ensure_dagster_home() -> Path:
 
 def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     """Materialise one report month end to end: in this process for a city-sized month, else each step in
-    a process of its own (pipelines/jobs.py decides by the size of the month's inbox)."""
+    a process of its own (pipelines/jobs.py decides by the size of the month's inbox).
+
+    Crash-safe (dti/recovery.py, issue 14): runs of this host whose process died (SIGKILL, OOM, power cut) are
+    marked failed and their pool slots freed before this one starts; a wait for the run lock or for the pool's
+    slot says who holds it and ends after DTI_WAIT_SECONDS (`recovery.WaitTimeout`, exit code 4); SIGTERM or
+    Ctrl+C stop the run at any point, mark it failed, free its slots and the lock (`recovery.RunStopped`)."""
+    import signal
+    import uuid
+    from datetime import datetime, timezone
+
     ensure_dagster_home()
     import dagster as dg
 
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)  # partitioned asset checks are "preview"
+    from dti import recovery
+
     from pipelines.definitions import defs, monthly_report_job
     from pipelines.jobs import IN_PROCESS, execution_config
 
@@ -52,129 +166,285 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
         logging.getLogger("dagster").setLevel(logging.WARNING)
     # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream
     loggers = {"loggers": {"console": {"config": {"log_level": "INFO" if quiet else "DEBUG"}}}}
-    tags = {"report_month": str(month)}
-    waiting = lambda: console.print("Một lần chạy khác đang ghi vào kho: chờ đến lượt ...")  # noqa: E731
-    with run_lock(on_wait=waiting), dg.DagsterInstance.get() as instance:
-        config = execution_config(month)
-        if config == IN_PROCESS:
-            result = defs.resolve_job_def("monthly_report").execute_in_process(
-                partition_key=month.partition_key, instance=instance, raise_on_error=False, tags=tags,
-                run_config=loggers)
-        else:
-            console.print("Kỳ báo cáo lớn: mỗi bước chạy trong một tiến trình riêng.")
-            result = dg.execute_job(dg.reconstructable(monthly_report_job), instance=instance,
-                                    run_config={**config, **loggers}, raise_on_error=False,
-                                    tags={**tags, "dagster/partition": month.partition_key})
+    tags = {"report_month": str(month), **recovery.process_tags()}  # dti/host, dti/pid: see recovery.recover
+    started_at = datetime.now(timezone.utc)
+    holder = (f"tiến trình {os.getpid()} trên máy {recovery.host_name()}, kỳ {month}, "
+              f"từ {started_at.astimezone():%d/%m/%Y %H:%M:%S}")
+    run_ids: set[str] = set()
+    with recovery.stop_on_signals() as stops:
+        try:
+            with run_lock(on_wait=_say, holder=holder), dg.DagsterInstance.get() as instance:
+                recovery.wait_for_pool(instance, str(month), _say)
+                config = execution_config(month)
+                try:
+                    with recovery.bounded_slot_waits(instance, str(month), _say, stops) as guard:
+                        if config == IN_PROCESS:
+                            run_ids.add(run_id := str(uuid.uuid4()))
+                            result = defs.resolve_job_def("monthly_report").execute_in_process(
+                                partition_key=month.partition_key, instance=instance, raise_on_error=False,
+                                tags=tags, run_config=loggers, run_id=run_id)
+                        else:
+                            console.print("Kỳ báo cáo lớn: mỗi bước chạy trong một tiến trình riêng.")
+                            result = dg.execute_job(dg.reconstructable(monthly_report_job), instance=instance,
+                                                    run_config={**config, **loggers}, raise_on_error=False,
+                                                    tags={**tags, "dagster/partition": month.partition_key})
+                finally:
+                    with recovery.signals_held():  # the cleanup itself is not cut short by a second signal
+                        if config != IN_PROCESS:  # execute_job chooses its run id: find it by its tags
+                            run_ids |= recovery.runs_of_this_process(instance, started_at)
+                        stopped = stops.requested()
+                        recovery.release_runs(
+                            instance, run_ids,
+                            reason=f"Lần chạy kỳ {month} kết thúc bất thường"
+                                   + (f" (dừng theo yêu cầu: {stops.name})" if stopped else "")
+                                   + ": ghi là thất bại, chỗ ghi kho đã trả.",
+                            note=(f"Dừng theo yêu cầu ({stops.name}) ở tiến trình {os.getpid()}: lần chạy ghi là thất "
+                                  f"bại, chỗ ghi kho (nhóm '{recovery.POOL}') và khóa kho đã trả; chạy lại dti run "
+                                  f"{month} khi cần.") if stopped else None)
+                if stopped and not result.success:
+                    raise KeyboardInterrupt
+                if guard.timed_out is not None:
+                    raise guard.timed_out
+        except KeyboardInterrupt:  # SIGTERM/SIGINT (recovery.stop_on_signals) anywhere in the block above
+            which = f" ({stops.name})" if stops.drain() is not None else ""
+            runs = ", ".join(sorted(r[:8] for r in run_ids))
+            raise recovery.RunStopped(
+                f"Đã dừng kỳ {month} theo yêu cầu{which}"
+                + (f": lần chạy {runs} được ghi là thất bại, chỗ ghi kho và khóa kho đã trả" if runs else
+                   " trước khi lần chạy bắt đầu")
+                + f"; kỳ chưa chạy xong, chạy lại dti run {month} khi cần.",
+                stops.signum or signal.SIGINT) from None
     return result.success
 
 
-def month_summary(month: ReportMonth) -> Table:
-    from dti.warehouse import connect
+def print_month_summary(month: ReportMonth, wait_seconds: float | None = None) -> None:
+    """One account of a month: per source the files and rows of raw.files beside the failure rows of
+    quality.validation_failures, every unreadable file with its reason, and the month's failure total last."""
+    from dti.warehouse import LOCK_WAIT_SECONDS, connect
 
+    with connect(read_only=True, wait_seconds=LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds) as con:
+        rows = con.execute("""
+            with f as (select source, count(*) as files, sum(rows_read) as rows_read,
+                              sum(rows_loaded) as rows_loaded, sum(rows_rejected) as rows_rejected
+                       from raw.files where report_month = $month group by source),
+                 v as (select source, count(*) as failures from quality.validation_failures
+                       where report_month = $month group by source)
+            select source, coalesce(files, 0), coalesce(rows_read, 0), coalesce(rows_loaded, 0),
+                   coalesce(rows_rejected, 0), coalesce(failures, 0)
+            from f full join v using (source) order by source""", {"month": str(month)}).fetchall()
+        unreadable = con.execute("""
+            select f.source, f.file_name,
+                   coalesce(string_agg(distinct v.message, '; '), 'không đọc được (chưa ghi lý do)')
+            from raw.files f
+            left join quality.validation_failures v
+              on v.report_month = f.report_month and v.source = f.source and v.file_name = f.file_name
+             and v.row_number is null
+            where f.report_month = ? and not f.readable
+            group by f.source, f.file_name order by f.source, f.file_name""", [str(month)]).fetchall()
+        whole_file = con.execute("""  -- read, but refused whole or in part without a row to point at (misfiled, ...)
+            select v.source, v.file_name, string_agg(distinct v.message, '; ')
+            from quality.validation_failures v
+            join raw.files f using (report_month, source, file_name)
+            where v.report_month = ? and v.row_number is null and f.readable
+            group by v.source, v.file_name order by v.source, v.file_name""", [str(month)]).fetchall()
+        total = con.execute("select count(*) from quality.validation_failures where report_month = ?",
+                            [str(month)]).fetchone()[0]
     table = Table(title=f"Kỳ báo cáo {month}")
-    for column in ("Nguồn", "Tệp", "Dòng đọc", "Dòng nạp", "Dòng lỗi"):
-        table.add_column(column, justify="right" if column != "Nguồn" else "left")
-    with connect(read_only=True) as con:
-        for row in con.execute(
-                "select source, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected) from raw.files "
-                "where report_month = ? group by 1 order by 1", [str(month)]).fetchall():
-            table.add_row(*[str(v) for v in row])
-    return table
+    for column in ("Nguồn", "Tệp", "Dòng đọc", "Dòng nạp", "Dòng bị loại", "Lỗi"):
+        table.add_column(column, justify="left" if column == "Nguồn" else "right")
+    for row in rows:
+        table.add_row(*[str(v) for v in row])
+    if rows:
+        table.add_section()
+        table.add_row("Cộng", *[str(sum(r[i] for r in rows)) for i in range(1, 6)])
+    console.print(table)
+    _say("Dòng bị loại: dòng không vào kho; Lỗi: dòng trong quality.validation_failures (mỗi giá trị sai một "
+         "dòng, mỗi tệp không đọc được hay bị loại cả tệp một dòng), xem bằng dti feedback.")
+    if unreadable:
+        _say(f"Tệp không đọc được ({len(unreadable)}):")
+        for source, file_name, reason in unreadable:
+            _say(f"  {source}/{file_name}: {reason}")
+    if whole_file:
+        _say(f"Lỗi của cả tệp hoặc cả trang tính ({len(whole_file)} tệp):")
+        for source, file_name, reason in whole_file:
+            _say(f"  {source}/{file_name}: {reason}")
+    _say(f"Tổng: {total} lỗi trong quality.validation_failures")
 
 
 @app.command()
-def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM, ví dụ 2024-06")) -> None:
+def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY), ví dụ 2024-06")) -> None:
     """Chạy trọn một kỳ báo cáo: đọc hộp thư, kiểm tra, nạp vào kho, tính các bảng tổng hợp."""
+    from dti.publish import parquet_dir, snapshot_path
+
     month = _month(report_month)
-    if not paths.month_has_files(paths.inbox_dir(), str(month)):
-        Console(stderr=True).print(paths.empty_month_message(paths.inbox_dir(), str(month)), markup=False)
-        raise typer.Exit(2)
+    inbox = paths.inbox_dir()
+    if not paths.month_has_files(inbox, str(month)):
+        raise UserFault(paths.empty_month_message(inbox, str(month)), NOTHING_TO_DO)
+    warehouse = paths.warehouse_path()
+    paths.writable_dir(warehouse.parent, "DTI_WAREHOUSE")
     console.print(f"Kỳ báo cáo [bold]{month}[/] (phân vùng Dagster {month.partition_key}): "
-                  f"từ {month.start:%d/%m/%Y} đến trước {month.end:%d/%m/%Y}")
-    console.print(f"Hộp thư: {paths.inbox_dir() / str(month)}  →  kho: {paths.warehouse_path()}")
+                  f"từ {month.start:%d/%m/%Y} đến trước {month.end:%d/%m/%Y}", soft_wrap=True)
+    _say(f"Hộp thư: {inbox / str(month)}  →  kho: {warehouse}")
     started = time.monotonic()
     ok = run_month(month)
-    console.print(month_summary(month))
+    if ok:
+        print_month_summary(month)
+    elif warehouse.exists():
+        try:  # what the failed run left, if the warehouse can be read at once; the failure is what to tell
+            print_month_summary(month, wait_seconds=2)
+        except Exception:  # noqa: BLE001
+            pass
     if not ok:
-        console.print("[red]Có bước chạy lỗi; xem nhật ký Dagster (dagster dev -m pipelines.definitions).[/]")
-        raise typer.Exit(1)
-    console.print(f"Xong trong {time.monotonic() - started:.1f} giây.")
+        raise UserFault(f"Kỳ {month}: có bước chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
+                        f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
+    _say(f"Xong trong {time.monotonic() - started:.1f} giây.")
+    _said_written([p for p in (warehouse, snapshot_path(warehouse), parquet_dir(warehouse)) if p.exists()])
 
 
 @app.command()
-def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
-             out: Path = typer.Option(Path("data/templates"), help="Thư mục ghi biểu mẫu")) -> None:
-    """Tạo 30 biểu mẫu Excel cho các đơn vị điền số liệu."""
+def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
+             out: Path = typer.Option(None, help="Thư mục ghi biểu mẫu; mặc định <DTI_OUT>/<YYYY-MM>/templates")
+             ) -> None:
+    """Tạo 30 biểu mẫu Excel cho các đơn vị điền số liệu (cho bất kỳ kỳ nào, đã chạy hay chưa)."""
     from dti.template import write_templates
 
     month = _month(report_month)
-    written = write_templates(month, out / str(month))
-    console.print(f"Đã tạo {len(written)} biểu mẫu trong {out / str(month)}")
+    folder = paths.writable_dir(out or paths.templates_dir(str(month)), "--out" if out else "DTI_OUT")
+    written = write_templates(month, folder)
+    _said_written(written, f"Đã tạo {len(written)} biểu mẫu:")
+
+
+def _no_warehouse_message() -> str:
+    from dti.publish import snapshot_path
+
+    return (f"Chưa có kho dữ liệu để đọc ({snapshot_path()}): chưa kỳ nào chạy xong với DTI_WAREHOUSE="
+            f"{paths.warehouse_path()}; hãy chạy dti run YYYY-MM trước (hoặc đặt DTI_WAREHOUSE cho đúng kho).")
+
+
+@contextmanager
+def published_month(month: ReportMonth):
+    """The read-only snapshot, open, for a month that was run; for a month that was never run (no row of it in
+    marts.dti_summary) a UserFault with exit code 2, before anything is written."""
+    import duckdb
+
+    from dti.publish import connect_readonly, snapshot_path
+
+    if not snapshot_path().exists():
+        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
+    con = connect_readonly()
+    try:
+        try:
+            was_run = con.execute("select count(*) from marts.dti_summary where report_month = ?",
+                                  [str(month)]).fetchone()[0] > 0
+        except duckdb.CatalogException:
+            was_run = False
+        if not was_run:
+            inbox = paths.inbox_dir()
+            if paths.month_has_files(inbox, str(month)):
+                raise UserFault(f"Kỳ báo cáo {month} chưa được chạy nên kho chưa có số liệu của kỳ: không ghi tệp "
+                                f"nào; hãy chạy dti run {month} trước rồi làm lại.", NOTHING_TO_DO)
+            raise UserFault(f"Kỳ báo cáo {month} chưa được chạy và hộp thư chưa có tệp nào của kỳ "
+                            f"({inbox / str(month)}): không ghi tệp nào; hãy chép các tệp của kỳ vào đó, chạy "
+                            f"dti run {month} rồi làm lại.", NOTHING_TO_DO)
+        yield con
+    finally:
+        con.close()
 
 
 @app.command()
-def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
-             out: Path = typer.Option(Path("data/feedback"), help="Thư mục ghi các tệp phản hồi")) -> None:
-    """Tạo tệp Excel gửi lại từng đơn vị có lỗi, và tệp tổng hợp cho cán bộ đầu mối."""
+def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
+             out: Path = typer.Option(None, help="Thư mục ghi các tệp phản hồi; mặc định <DTI_OUT>/<YYYY-MM>/feedback "
+                                                 "(các tệp .xlsx cũ trong thư mục này bị thay)")) -> None:
+    """Tạo tệp Excel gửi lại từng đơn vị có lỗi, và tệp tổng hợp cho cán bộ đầu mối (kỳ đã chạy)."""
     from dti.feedback import write_feedback
-    from dti.warehouse import connect
 
     month = _month(report_month)
-    with connect(read_only=True) as con:
-        written = write_feedback(con, month, out / str(month))
-    console.print(f"Đã tạo {len(written) - 1} tệp cho các đơn vị có lỗi và 1 tệp tổng hợp trong {out / str(month)}")
+    with published_month(month) as con:
+        folder = paths.writable_dir(out or paths.feedback_dir(str(month)), "--out" if out else "DTI_OUT")
+        written = write_feedback(con, month, folder)
+    _said_written(written, f"Đã tạo {len(written) - 1} tệp cho các đơn vị có lỗi và 1 tệp tổng hợp:")
 
 
 @app.command()
-def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM"),
-           out: Path = typer.Option(Path("data/reports"), help="Thư mục ghi báo cáo")) -> None:
-    """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho."""
-    from dti.publish import connect_readonly
+def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
+           out: Path = typer.Option(None, help="Thư mục ghi báo cáo; mặc định <DTI_OUT>/<YYYY-MM>")) -> None:
+    """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho (kỳ đã chạy)."""
     from dti.report import write_report
 
     month = _month(report_month)
-    with connect_readonly() as con:
-        path = write_report(con, month, out / f"bao_cao_cds_{month}.xlsx")
-    console.print(f"Đã ghi {path}")
+    with published_month(month) as con:
+        folder = paths.writable_dir(out or paths.month_out_dir(str(month)), "--out" if out else "DTI_OUT")
+        path = write_report(con, month, paths.report_path(str(month), folder))
+    _said_written([path])
 
 
 @app.command()
-def dashboard(port: int = typer.Option(8501, help="Cổng web")) -> None:
-    """Mở bảng điều khiển (Streamlit) đọc bản sao chỉ đọc của kho: http://localhost:PORT"""
+def dashboard(port: int = typer.Option(8501, help="Cổng web"),
+              host: str = typer.Option("127.0.0.1", help="Địa chỉ lắng nghe; mặc định chỉ máy này. Muốn cho người "
+                                                         "khác xem: đặt sau reverse proxy có đăng nhập (README)")
+              ) -> None:
+    """Mở bảng điều khiển (Streamlit) đọc bản sao chỉ đọc của kho: http://127.0.0.1:PORT"""
     import subprocess
     import sys
 
+    from dti.publish import snapshot_path
+
     app_path = paths.REPO_DIR / "dashboard" / "app.py"
-    console.print(f"Bảng điều khiển: http://localhost:{port}  (Ctrl+C để dừng)")
+    shown = f"[{host}]" if ":" in host else host
+    _say(f"Bảng điều khiển: http://{shown}:{port}  (Ctrl+C để dừng), đọc bản sao chỉ đọc {snapshot_path()}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"Lưu ý: bảng điều khiển nghe trên {host}, máy khác trong mạng mở được mà không cần đăng nhập; nên để "
+             f"127.0.0.1 và công bố qua reverse proxy có đăng nhập (xem README).")
+    if not snapshot_path().exists():
+        _say("Kho chưa có kỳ nào được công bố: bảng điều khiển sẽ trống đến khi chạy xong dti run YYYY-MM.")
     subprocess.run([sys.executable, "-m", "streamlit", "run", str(app_path), "--server.headless", "true",
-                    "--server.port", str(port), "--browser.gatherUsageStats", "false"], check=False)
+                    "--server.address", host, "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+                   check=False)
 
 
 @app.command()
 def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: from marts.dti_summary"),
         limit: int = typer.Option(50, help="Số dòng tối đa hiển thị")) -> None:
     """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""
-    from dti.publish import connect_readonly
+    import duckdb
 
+    from dti.publish import connect_readonly, snapshot_path
+
+    if not snapshot_path().exists():
+        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
     with connect_readonly() as con:
-        cursor = con.execute(statement)
-        table = Table()
-        for column in cursor.description:
-            table.add_column(column[0])
-        for row in cursor.fetchmany(limit):
-            table.add_row(*["" if v is None else str(v) for v in row])
+        try:
+            cursor = con.execute(statement)
+            columns = [c[0] for c in cursor.description or []]
+            rows = cursor.fetchmany(limit + 1) if columns else []
+        except duckdb.Error as exc:
+            raise UserFault(f"Câu lệnh SQL chưa chạy được, DuckDB báo: {faults.short_duckdb_message(exc)}",
+                            BAD_INPUT) from exc
+    if not columns:
+        _say("Đã chạy câu lệnh; không có bảng kết quả.")
+        return
+    table = Table()
+    for column in columns:
+        table.add_column(column)
+    for row in rows[:limit]:
+        table.add_row(*["" if v is None else str(v) for v in row])
     console.print(table)
+    if len(rows) > limit:
+        _say(f"Chỉ hiện {limit} dòng đầu; dùng --limit để xem thêm.")
 
 
 @app.command()
 def docs(out: Path = typer.Option(paths.REPO_DIR / "docs" / "data_dictionary.md", help="Tệp Markdown")) -> None:
     """Viết từ điển dữ liệu (docs/data_dictionary.md) từ chú thích trong kho."""
     from dti.dictionary import markdown
-    from dti.publish import connect_readonly
+    from dti.publish import connect_readonly, snapshot_path
 
+    if not snapshot_path().exists():
+        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
+    paths.writable_dir(out.parent, "--out")
     with connect_readonly() as con:
         out.write_text(markdown(con), encoding="utf-8")
-    console.print(f"Đã ghi {out}")
+    _said_written([out])
 
 
 @app.command()
@@ -184,38 +454,44 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     from dti.sample_inbox import write_sample_inbox
 
     month_list = [_month(m) for m in months.split(",")]
-    inbox = paths.inbox_dir()
-    console.print(f"Tạo dữ liệu mẫu trong {inbox} ...")
+    inbox = paths.writable_dir(paths.inbox_dir(), "DTI_INBOX")
+    wh = paths.warehouse_path()
+    paths.writable_dir(wh.parent, "DTI_WAREHOUSE")
+    paths.writable_dir(paths.out_dir(), "DTI_OUT")
+    _say(f"Tạo dữ liệu mẫu trong {inbox} ...")
     written = write_sample_inbox(inbox, month_list, seed=seed)
-    console.print(f"Đã ghi {written} tệp.")
+    _say(f"Đã ghi {written} tệp.")
     for month in month_list:
-        console.print(f"Chạy kỳ {month} ...")
+        _say(f"Chạy kỳ {month} ...")
         if not run_month(month):
-            console.print(f"[red]Kỳ {month} chạy lỗi.[/]")
-            raise typer.Exit(1)
-        console.print(month_summary(month))
+            raise UserFault(f"Kỳ {month} chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
+                            f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
+        print_month_summary(month)
     from dti.feedback import write_feedback
-    from dti.publish import connect_readonly
+    from dti.publish import parquet_dir, snapshot_path
     from dti.report import write_report
 
     last = month_list[-1]
-    with connect_readonly() as con:
-        feedback_dir = Path("data/feedback") / str(last)
-        write_feedback(con, last, feedback_dir)
-        report_path = write_report(con, last, Path("data/reports") / f"bao_cao_cds_{last}.xlsx")
-    wh = paths.warehouse_path()
-    console.print(f"""
-[bold]Xem kết quả ở đâu[/]
-  Kho DuckDB:          {wh}  (bản sao chỉ đọc: {wh.parent / "snapshot" / wh.name}; Parquet: {wh.parent / "parquet"})
+    with published_month(last) as con:
+        feedback_dir = paths.writable_dir(paths.feedback_dir(str(last)), "DTI_OUT")
+        feedback_files = write_feedback(con, last, feedback_dir)
+        report_path = write_report(con, last, paths.report_path(str(last)))
+    console.print("\n[bold]Xem kết quả ở đâu[/]")
+    _say(f"""  Kho DuckDB:          {wh}  (bản sao chỉ đọc: {snapshot_path(wh)}; Parquet: {parquet_dir(wh)})
     dti sql "from marts.dti_summary order by rank"
+  Kết quả từng kỳ:     {paths.out_dir()}/<YYYY-MM>/ (báo cáo, feedback/, templates/)
   Lỗi cần trả đơn vị:  {feedback_dir}/ (một tệp cho mỗi đơn vị có lỗi, _TONG_HOP_{last}.xlsx cho đầu mối)
   Báo cáo tháng:       {report_path}
   Bảng điều khiển:     dti dashboard   → http://localhost:8501
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
 """)
+    _said_written([inbox, wh, snapshot_path(wh), parquet_dir(wh), report_path, feedback_dir],
+                  f"Đã ghi (hộp thư mẫu, kho, {len(feedback_files)} tệp phản hồi, báo cáo):")
 
 
 def main() -> None:
+    """The `dti` entry point; faults are mapped to a Vietnamese line and an exit code in `DtiGroup.main`, which
+    `typer.testing.CliRunner` goes through as well."""
     app()
 
 

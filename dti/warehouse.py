@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,21 +20,65 @@ MEMORY_LIMIT = os.environ.get("DTI_MEMORY_LIMIT", "768MB")
 
 
 @contextmanager
-def run_lock(path: Path | None = None, on_wait=None):
-    """One month's run at a time per warehouse: a second `dti run` waits here, it does not fail."""
+def run_lock(path: Path | None = None, on_wait=None, holder: str = "", timeout: float | None = None):
+    """One month's run at a time per warehouse: a second `dti run` waits here, it does not fail at once.
+
+    The holder writes who it is (`holder`: process, host, month) into the lock file, so that a waiter can say
+    what it waits for: `on_wait(message)` gets a Vietnamese line (default: stderr), again every minute. Past
+    `timeout` seconds (default DTI_WAIT_SECONDS, 300) `dti.recovery.WaitTimeout` (exit code 4). The lock is
+    the kernel's (flock): a holder killed by SIGKILL leaves no lock behind.
+    """
+    from dti.recovery import REMIND_EVERY_SECONDS, WAIT_ENV, WaitTimeout, wait_seconds
+
     path = Path(path or warehouse_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".run.lock"), "w") as handle:
+    lock_path = path.with_name(path.name + ".run.lock")
+    with open(lock_path, "a+", encoding="utf-8") as handle:  # not "w": that would erase the holder's line
+        if not _try_flock(handle):
+            timeout = wait_seconds() if timeout is None else timeout
+            notify = on_wait or (lambda text: print(text, file=sys.stderr, flush=True))
+            started = time.monotonic()
+            next_notice = started
+            while not _try_flock(handle):
+                now = time.monotonic()
+                who = _lock_holder(lock_path)
+                if now - started >= timeout:
+                    raise WaitTimeout(f"Đã chờ {timeout:g} giây mà kho {path} vẫn bị {who} giữ: chưa chạy; hãy đợi "
+                                      f"lần chạy đó xong, hoặc dừng nó rồi chạy lại. Muốn chờ lâu hơn thì đặt "
+                                      f"{WAIT_ENV} (số giây).")
+                if now >= next_notice:
+                    waited = f"đã chờ {now - started:.0f} giây, " if now - started >= 1 else ""
+                    notify(f"Một lần chạy khác ({who}) đang ghi vào kho {path}: chờ đến lượt ({waited}tối đa "
+                           f"{timeout:g} giây, {WAIT_ENV}) ...")
+                    next_notice = now + REMIND_EVERY_SECONDS
+                time.sleep(0.2)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(holder or f"tiến trình {os.getpid()}")
+            handle.flush()
             yield
         finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _try_flock(handle) -> bool:
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _lock_holder(lock_path: Path) -> str:
+    try:
+        text = lock_path.read_text(encoding="utf-8").strip()
+    except OSError:
+        text = ""
+    return text or "một tiến trình khác"
 
 
 def sql_text(name: str) -> str:
@@ -47,6 +92,7 @@ def connect(path: Path | None = None, read_only: bool = False, wait_seconds: flo
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
+    told = False
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only)
@@ -54,6 +100,11 @@ def connect(path: Path | None = None, read_only: bool = False, wait_seconds: flo
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise
+            if not told:  # DuckDB's message names the process that holds the file
+                holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(". See also", 1)[0].strip()
+                print(f"Kho {path} đang bị một tiến trình khác mở ({holder}): chờ tối đa {wait_seconds:g} giây ...",
+                      file=sys.stderr, flush=True)
+                told = True
             time.sleep(0.5)
     try:
         con.execute("set memory_limit = ?", [MEMORY_LIMIT])

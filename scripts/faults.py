@@ -131,13 +131,20 @@ class Outcome:
     detail: str
 
 
-def run(root: Path, *extra: str, wait: bool = True):
+def run(root: Path, *extra: str, wait: bool = True, timeout: float = 600):
+    """`dti run` of MONTH on root's inbox, warehouse and DAGSTER_HOME: (exit code, output) when `wait`, the code
+    None for a run still going after `timeout` seconds (then killed); else the process, output piped."""
     env = {**os.environ, "DTI_INBOX": str(root / "inbox"), "DTI_WAREHOUSE": str(root / "wh" / "dti.duckdb"),
            "DAGSTER_HOME": str(root / "dagster")}
     cmd = [sys.executable, "-m", "dti.cli", "run", str(MONTH), *extra]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if wait:
-        out, _ = proc.communicate(timeout=600)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            return None, out.decode("utf-8", "replace") + f"\n(còn chạy sau {timeout:g} giây: đã dừng)"
         return proc.returncode, out.decode("utf-8", "replace")
     return proc
 
@@ -205,24 +212,121 @@ def file_faults() -> list[Outcome]:
     return [file_fault(*case) for case in cases]
 
 
+NEXT_RUN_SECONDS = 60  # a run after a killed or stopped one finishes within a minute
+
+
+def dagster_instance(root: Path):
+    """root's DAGSTER_HOME, made before the run (dagster.yaml and storage), so that this process reads the same
+    concurrency slots as the run without racing it to create the tables."""
+    import shutil
+
+    import dagster as dg
+
+    home = root / "dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).resolve().parents[1] / "dagster.yaml", home / "dagster.yaml")
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def claimed_slots(instance) -> list:
+    return instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots
+
+
+def until_slot_held(instance, proc, steps: int, timeout: float = 120) -> tuple[str, str] | None:
+    """Poll until the run has claimed the pool's slot for its `steps`-th distinct step and holds it: (run id,
+    step); None if the run ended first."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        for slot in claimed_slots(instance):
+            seen.add(slot.step_key)
+            if len(seen) >= steps:
+                return slot.run_id, slot.step_key
+        time.sleep(0.01)
+    return None
+
+
 def killed_run() -> Outcome:
-    """SIGKILL at several points of a run, then run again: the marts of an uninterrupted run."""
+    """SIGKILL while the run holds the warehouse's pool slot (at its first, 6th and 14th step) and once before it
+    claims one, then run again in the same DAGSTER_HOME: it finishes within a minute, with the marts of an
+    uninterrupted run. (Killing at fixed times missed the slot: the first claim comes after 5-7 s of imports.)"""
+    name = "chạy bị SIGKILL rồi chạy lại"
     with tempfile.TemporaryDirectory() as tmp:
         clean = Path(tmp) / "clean"
         base_month(clean)
         assert run(clean)[0] == 0
         expected = marts(clean)
-        for delay in (2.0, 4.0, 6.0):
-            root = Path(tmp) / f"killed{delay}"
+        done = []
+        for steps in (0, 1, 6, 14):
+            root = Path(tmp) / f"killed{steps}"
             base_month(root)
-            proc = run(root, wait=False)
-            time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            code, out = run(root)
+            instance = dagster_instance(root)
+            try:
+                for _attempt in range(3):  # the kill must land while the slot is held
+                    proc = run(root, wait=False)
+                    if steps == 0:
+                        time.sleep(1.0)
+                        held = None
+                    elif (held := until_slot_held(instance, proc, steps)) is None:
+                        proc.kill()
+                        proc.communicate()
+                        return Outcome(name, False, 0, f"lần chạy xong trước khi giữ chỗ ở bước thứ {steps}")
+                    proc.send_signal(signal.SIGKILL)
+                    proc.communicate()
+                    if held is None or any(s.run_id == held[0] for s in claimed_slots(instance)):
+                        break
+                else:
+                    return Outcome(name, False, 0, f"không giết được lúc đang giữ chỗ ở bước thứ {steps}")
+            finally:
+                instance.dispose()
+            started = time.monotonic()
+            code, out = run(root, timeout=NEXT_RUN_SECONDS)
+            seconds = time.monotonic() - started
+            where = "trước khi giữ chỗ" if held is None else f"khi giữ chỗ ở bước {held[1]}"
             if code != 0 or marts(root) != expected:
-                return Outcome("chạy bị SIGKILL rồi chạy lại", False, good_rows_lost(root), f"sau {delay}s")
-        return Outcome("chạy bị SIGKILL rồi chạy lại", True, 0, "giết sau 2s, 4s, 6s: bảng tổng hợp như chạy liền")
+                detail = f"giết {where}: lần sau mã thoát {code} sau {seconds:.0f}s"
+                return Outcome(name, False, good_rows_lost(root) if code == 0 else GOOD_DOSSIERS, detail)
+            done.append(f"{where} → {seconds:.0f}s")
+        return Outcome(name, True, 0, "giết " + "; ".join(done) + ": lần sau xong, bảng tổng hợp như chạy liền")
+
+
+def terminated_run() -> Outcome:
+    """SIGTERM in the middle of a run: the process ends within seconds, frees the slot and the lock, and the next
+    run finishes within a minute with the marts of an uninterrupted run."""
+    name = "dừng bằng SIGTERM giữa chừng rồi chạy lại"
+    with tempfile.TemporaryDirectory() as tmp:
+        clean = Path(tmp) / "clean"
+        base_month(clean)
+        assert run(clean)[0] == 0
+        expected = marts(clean)
+        root = Path(tmp) / "stopped"
+        base_month(root)
+        instance = dagster_instance(root)
+        try:
+            proc = run(root, wait=False)
+            if until_slot_held(instance, proc, 6) is None:
+                proc.kill()
+                proc.communicate()
+                return Outcome(name, False, 0, "lần chạy xong trước khi kịp dừng")
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                return Outcome(name, False, 0, "còn chạy 30 giây sau SIGTERM")
+            stop_seconds = time.monotonic() - sent
+            left = claimed_slots(instance)
+        finally:
+            instance.dispose()
+        started = time.monotonic()
+        code, out = run(root, timeout=NEXT_RUN_SECONDS)
+        seconds = time.monotonic() - started
+        ok = (proc.returncode == 143 and stop_seconds < 10 and not left and code == 0 and marts(root) == expected)
+        return Outcome(name, ok, 0 if code == 0 else GOOD_DOSSIERS,
+                       f"thoát mã {proc.returncode} sau {stop_seconds:.1f}s, {len(left)} chỗ còn bị giữ; lần sau mã "
+                       f"thoát {code} sau {seconds:.0f}s")
 
 
 def concurrent_runs() -> Outcome:
@@ -230,15 +334,24 @@ def concurrent_runs() -> Outcome:
         root = Path(tmp)
         base_month(root)
         first, second = run(root, wait=False), run(root, wait=False)
-        outs = [p.communicate(timeout=600)[0].decode("utf-8", "replace") for p in (first, second)]
-        codes = [first.returncode, second.returncode]
+        outs, codes = [], []
+        for proc in (first, second):
+            try:
+                outs.append(proc.communicate(timeout=300)[0].decode("utf-8", "replace"))
+                codes.append(proc.returncode)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                outs.append(proc.communicate()[0].decode("utf-8", "replace"))
+                codes.append(None)
         raw_lock = any("Could not set lock" in o or "IO Error" in o for o in outs)
+        said = any("đang ghi vào kho" in o and "tiến trình" in o for o in outs)  # the wait names its holder
         single = Path(tmp) / "single"
         base_month(single)
         run(single)
         ok = codes == [0, 0] and not raw_lock and marts(root) == marts(single)
         return Outcome("hai lần dti run cùng lúc", ok, good_rows_lost(root),
-                       f"mã thoát {codes}, {'có' if raw_lock else 'không'} lỗi khóa")
+                       f"mã thoát {codes}, {'có' if raw_lock else 'không'} lỗi khóa, "
+                       f"{'có' if said else 'không có'} dòng báo chờ ai")
 
 
 def readers_during_a_run() -> Outcome:
@@ -280,7 +393,8 @@ def personal_data() -> Outcome:
 
 def main() -> int:
     console = Console()
-    outcomes = [*file_faults(), killed_run(), concurrent_runs(), readers_during_a_run(), personal_data()]
+    outcomes = [*file_faults(), killed_run(), terminated_run(), concurrent_runs(), readers_during_a_run(),
+                personal_data()]
     table = Table(title="Lỗi giả lập và kết quả")
     for column in ("Lỗi", "Vượt qua", "Dòng mất", "Chi tiết"):
         table.add_column(column)
