@@ -32,7 +32,8 @@ import json, sys, time
 from pathlib import Path
 from dti import reference
 from dti.periods import ReportMonth
-from dti.warehouse import connect, run_sql
+from dti.marts import build_unit_measures
+from dti.warehouse import connect
 from assets.exports import land_export
 inbox, warehouse = Path(sys.argv[1]), Path(sys.argv[2])
 month = ReportMonth.parse("%(month)s")
@@ -42,7 +43,7 @@ with connect(warehouse) as con:  # reference data, as the ref_units asset writes
 began = time.monotonic()
 with connect(warehouse) as con:
     summary = land_export(con, inbox, month, "onestop")
-    run_sql(con, "unit_measures", report_month=str(month), period_start=month.start, period_end=month.end)
+    build_unit_measures(con, month)
 print(json.dumps({"seconds": time.monotonic() - began, **summary}))
 """ % {"month": MONTH}
 

@@ -161,11 +161,16 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
 
     from pipelines.definitions import defs, monthly_report_job
     from pipelines.jobs import IN_PROCESS, execution_config
+    from pipelines.progress import stop_all as stop_progress
 
     if quiet:
         logging.getLogger("dagster").setLevel(logging.WARNING)
-    # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream
+    # the steps' own lines (Vietnamese, one per source) and warnings, not Dagster's event stream; on a terminal
+    # a progress bar of the steps prints them (pipelines/progress.py)
     loggers = {"loggers": {"console": {"config": {"log_level": "INFO" if quiet else "DEBUG"}}}}
+    if quiet and console.is_terminal:
+        steps = len(defs.resolve_job_def("monthly_report").graph.nodes)
+        loggers = {"loggers": {"progress": {"config": {"steps": steps}}}}
     tags = {"report_month": str(month), **recovery.process_tags()}  # dti/host, dti/pid: see recovery.recover
     started_at = datetime.now(timezone.utc)
     holder = (f"tiến trình {os.getpid()} trên máy {recovery.host_name()}, kỳ {month}, "
@@ -189,6 +194,7 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
                                                     run_config={**config, **loggers}, raise_on_error=False,
                                                     tags={**tags, "dagster/partition": month.partition_key})
                 finally:
+                    stop_progress()
                     with recovery.signals_held():  # the cleanup itself is not cut short by a second signal
                         if config != IN_PROCESS:  # execute_job chooses its run id: find it by its tags
                             run_ids |= recovery.runs_of_this_process(instance, started_at)

@@ -7,8 +7,8 @@ For each file (in name order):
    path and keeps, for a row with a cell it could not type, that row's cells as text (`rejected_cells`);
    DuckDB notes the malformed lines it leaves out;
 3. each row's line number comes from its position in the insert (DuckDB keeps the file's order inside the
-   transaction) shifted past the malformed lines before it: stored for every row of a file of up to
-   NUMBERED_ROWS_UP_TO rows, worked out for the failing rows of a larger one;
+   transaction) shifted past the malformed lines before it, and is stored for every row of every file (one
+   UPDATE, whatever the file's size);
 4. the few rows with `rejected_cells` go to `type_value`, which either types them (a spelling the fast
    path does not take) or writes their failures;
 5. the source's pandera checks (`schemas.exports`) run in DuckDB on the month's typed rows, and the rows
@@ -22,7 +22,6 @@ next run of the month replaces them. Nothing but failing rows ever reaches Pytho
 from __future__ import annotations
 
 import json
-import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,17 +39,13 @@ from schemas.control import manifest_frame, manifest_record
 from schemas.exports import ExportSchema
 from schemas.validation import shown
 from sources.exports import ExportSource
-from sources.records import (ExcelRows, TextLayout, field_sql, is_excel, is_text, needs_transcoding,
-                             physical_lines, read_csv_sql, read_excel_rows, read_through, sniff_text,
-                             transcode)
-from sources.tabular import SUFFIXES, UnreadableFile, read_text
+from sources.records import (ExactRows, ExcelRows, TextLayout, blank_tail, field_sql, is_excel, is_text,
+                             needs_transcoding, opened, read_csv_sql, read_excel_rows, read_through, sniff_text,
+                             streamed)
+from sources.tabular import SUFFIXES, UnreadableFile
 
 REJECTS = "_rejects"    # DuckDB's tables of the lines read_csv left out
 SAMPLE_ROWS = 100_000   # a file's first rows, whose spellings join the reference data's on the fast path
-# Up to this many rows a file's accepted rows get their line number too; past it only the rejected ones do
-# (quality.validation_failures): numbering 5,000,000 rows costs the commit about 1.2 s more, as DuckDB
-# rewrites the inserted rows it had already written.
-NUMBERED_ROWS_UP_TO = 1_000_000
 
 
 @dataclass
@@ -58,8 +53,9 @@ class PreparedFile:
     file: InboxFile
     readable: bool = True
     sheet: str | None = None
-    layout: TextLayout | None = None          # a text file DuckDB reads
-    rows: pa.Table | None = None              # or rows read in Python (xlsx, or a text file with odd lines)
+    layout: TextLayout | None = None          # a text file DuckDB reads (itself, or streamed through a pipe)
+    rows: pa.Table | None = None              # or rows read in Python: an xlsx file's
+    exact: ExactRows | None = None            # or a text file's with odd lines, streamed
     rows_read: int = 0
     width: int = 0                            # fields in the header row of a text file
     malformed: list[tuple[int, int]] = field(default_factory=list)   # (line, fields found)
@@ -75,9 +71,10 @@ def raw_columns_sql(source: ExportSource, prepared: PreparedFile) -> str:
     return ", ".join(f"nullif({c}, '') as {c}" for c in source.headers)
 
 
-def relation_sql(prepared: PreparedFile, rejects: bool = False) -> str:
+def relation_sql(prepared: PreparedFile, path: str | None, rejects: bool = False) -> str:
+    """What the file's rows are read from: `read_csv` of `path` (which `opened` gave), or the registered rows."""
     if prepared.layout is not None:
-        return read_csv_sql(prepared.layout, REJECTS if rejects else None)
+        return read_csv_sql(prepared.layout, path, REJECTS if rejects else None)
     return "_file_rows"
 
 
@@ -86,8 +83,10 @@ def build_lookups(con, source: ExportSource, schema: ExportSchema, prepared: Pre
     """What the fast path looks up: the reference data's spellings and those of the file's first rows."""
     looked_up = [c for c, col in schema.columns.items() if col.kind in LOOKED_UP]
     lists = ", ".join(f"list(distinct {c})" for c in looked_up)
-    sampled = con.execute(f"select {lists} from (select {raw_columns_sql(source, prepared)} "
-                          f"from {relation_sql(prepared)} limit {SAMPLE_ROWS})").fetchall()[0]
+    first_lines = prepared.layout.header_row + SAMPLE_ROWS if prepared.layout else None
+    with opened(prepared.layout, max_lines=first_lines) as path:
+        sampled = con.execute(f"select {lists} from (select {raw_columns_sql(source, prepared)} "
+                              f"from {relation_sql(prepared, path)} limit {SAMPLE_ROWS})").fetchall()[0]
     for column, spellings in zip(looked_up, sampled):
         col = schema.columns[column]
         known = known_spellings(col.kind, col.enum)
@@ -96,7 +95,7 @@ def build_lookups(con, source: ExportSource, schema: ExportSchema, prepared: Pre
 
 
 def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, log: FailureLog,
-            resolver: UnitResolver, workdir: Path) -> PreparedFile:
+            resolver: UnitResolver) -> PreparedFile:
     """Before the transaction: the file's kind, encoding and header, and what the fast path looks up."""
     prepared = PreparedFile(file)
     try:
@@ -110,8 +109,8 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
             found = prepared.layout is not None
             if found:
                 prepared.width = prepared.layout.width
-            if found and needs_transcoding(prepared.layout):
-                prepared.layout = transcode(prepared.layout, workdir)
+            if found and needs_transcoding(prepared.layout):   # decoded as DuckDB reads it, never copied
+                prepared.layout = streamed(prepared.layout)
         else:
             raise UnreadableFile(f"loại tệp {file.path.suffix or '(không đuôi)'} không được hỗ trợ")
         if found:
@@ -134,11 +133,10 @@ def prepare(con, file: InboxFile, source: ExportSource, schema: ExportSchema, lo
 
 
 def rows_in_python(prepared: PreparedFile, source: ExportSource) -> None:
-    """Read a text file the exact, slow way: for a file whose line numbers DuckDB's order cannot give."""
-    table = read_text(prepared.file.path, source.headers, source.required)
-    columns = {"row_number": pa.array([n for n, _ in table.rows], pa.int32())}
-    columns.update({c: pa.array([values.get(c) for _, values in table.rows], pa.string()) for c in source.headers})
-    prepared.rows, prepared.malformed, prepared.layout = pa.table(columns), table.malformed, None
+    """Read a text file the exact, slow way: for a file whose line numbers DuckDB's order cannot give. The
+    rows stream to DuckDB in batches as they are read (their malformed lines noted meanwhile)."""
+    prepared.exact = ExactRows(prepared.layout, list(source.headers))
+    prepared.malformed, prepared.layout = prepared.exact.malformed, None
 
 
 def shift_sql(thresholds: list[int], position: str, lo: int = 0, hi: int | None = None) -> str:
@@ -151,7 +149,8 @@ def shift_sql(thresholds: list[int], position: str, lo: int = 0, hi: int | None 
             f"else {shift_sql(thresholds, position, mid + 1, hi)} end)")
 
 
-def insert_sql(table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile) -> str:
+def insert_sql(table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile,
+               path: str | None) -> str:
     """One INSERT of a file's rows typed on the fast path; a row with a cell it could not type keeps its
     cells as text in `rejected_cells`."""
     columns = schema.columns
@@ -170,20 +169,27 @@ def insert_sql(table: str, source: ExportSource, schema: ExportSchema, prepared:
         f"from (select {'row_number, ' if from_rows else ''}"
         f"{', '.join(f'{c} as raw_{c}' for c in columns)} "
         f"from (select {'row_number, ' if from_rows else ''}{raw_columns_sql(source, prepared)} "
-        f"from {relation_sql(prepared, rejects=True)})))")
+        f"from {relation_sql(prepared, path, rejects=True)})))")
 
 
 def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, prepared: PreparedFile,
-                month: ReportMonth, workdir: Path) -> None:
+                month: ReportMonth) -> None:
     """The file's rows in the table, each with its line number; its malformed lines noted."""
     params = {"month": str(month), "file": prepared.file.name, "sheet": prepared.sheet}
     if prepared.rows is not None:
         con.register("_file_rows", prepared.rows)
-        con.execute(insert_sql(table, source, schema, prepared), params)
+        con.execute(insert_sql(table, source, schema, prepared, None), params)
         prepared.rows_read = len(prepared.rows) + len(prepared.malformed)
         return
+    if prepared.exact is not None:
+        con.register("_file_rows", prepared.exact.reader())
+        con.execute(insert_sql(table, source, schema, prepared, None), params)
+        con.unregister("_file_rows")
+        prepared.rows_read = prepared.exact.rows + len(prepared.malformed)
+        return
     con.execute(f"drop table if exists {REJECTS}_errors; drop table if exists {REJECTS}_scans")
-    con.execute(insert_sql(table, source, schema, prepared), params)
+    with opened(prepared.layout) as path:
+        con.execute(insert_sql(table, source, schema, prepared, path), params)
     errors = con.execute(
         f"select line, min(column_idx), max(column_idx), "
         f"bool_or(error_type in ('INVALID UNICODE', 'INVALID ENCODING')) "
@@ -196,17 +202,20 @@ def insert_file(con, table: str, source: ExportSource, schema: ExportSchema, pre
     prepared.rows_read = rows + len(prepared.malformed)
     if any(e[3] for e in errors):      # lines past the sniffed start in another encoding: read it again
         con.execute(f"delete from {table} where {this_file}")
-        prepared.layout = transcode(prepared.layout, workdir, mixed=True)
-        return insert_file(con, table, source, schema, prepared, month, workdir)
-    lines = (prepared.read_through.result()[1] if prepared.layout.path == prepared.file.path
-             else physical_lines(prepared.layout.path))   # a transcoded copy has its own
-    if lines != prepared.layout.header_row + prepared.rows_read:
+        prepared.layout = streamed(prepared.layout, mixed=True)
+        return insert_file(con, table, source, schema, prepared, month)
+    if prepared.layout.stream:         # counted as the text went through the pipe
+        lines, blank = prepared.layout.lines, prepared.layout.blank_tail
+    else:
+        lines, blank = prepared.read_through.result()[1], blank_tail(prepared.file.path)
+    if lines is None or lines - blank != prepared.layout.header_row + prepared.rows_read:
         # a blank line or a line break inside quotes: positions are not lines, so read it the exact way
+        # (blank lines at the very end hold no row and shift none)
         con.execute(f"delete from {table} where {this_file}")
         rows_in_python(prepared, source)
-        return insert_file(con, table, source, schema, prepared, month, workdir)
+        return insert_file(con, table, source, schema, prepared, month)
     prepared.first_rowid = first
-    if rows <= NUMBERED_ROWS_UP_TO:
+    if rows:
         con.execute(f"update {table} set row_number = {line_sql(prepared)} where {this_file}")
 
 
@@ -219,20 +228,11 @@ def line_sql(prepared: PreparedFile) -> str:
     return f"{prepared.layout.header_row + 1} + {position} + {shift_sql(thresholds, position)}"
 
 
-def row_number_sql(files: list[PreparedFile]) -> str:
-    """The row's line: stored, or worked out from its rowid for a file too large to number every row."""
-    unnumbered = [p for p in files if p.first_rowid is not None and p.rows_read - len(p.malformed) > NUMBERED_ROWS_UP_TO]
-    if not unnumbered:
-        return "row_number"
-    cases = " ".join(f"when '{p.file.name.replace(chr(39), chr(39) * 2)}' then {line_sql(p)}" for p in unnumbered)
-    return f"coalesce(row_number, case file_name {cases} end)"
-
-
 def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog, resolver: UnitResolver,
-                          month: ReportMonth, row_number: str) -> None:
+                          month: ReportMonth) -> None:
     """Rows the fast path could not type: `type_value` types them, or logs each failing cell (they keep
     `rejected_cells` until the second transaction deletes them)."""
-    rows = con.execute(f"select rowid, file_name, sheet, {row_number}, rejected_cells from {table} "
+    rows = con.execute(f"select rowid, file_name, sheet, row_number, rejected_cells from {table} "
                        f"where report_month = ? and rejected_cells is not null", [str(month)]).fetchall()
     fixed = []
     for rowid, file_name, sheet, row_number, cells in rows:
@@ -260,14 +260,13 @@ def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog
         con.unregister("_fixed")
 
 
-def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog,
-               row_number: str) -> None:
+def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> None:
     """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's typed
     rows; a row that fails is marked (`rejected_cells` = '{}') for the second transaction to delete."""
     from dti.ibis_checks import failing_rows
 
     # In this transaction rowids follow the inserts: files in name order, rows in the file's order. That is
-    # the rows' position; a failing row's line is worked out afterwards.
+    # the rows' position; a failing row's line is the one stored with it.
     columns = ", ".join(schema.checked_columns)
     con.execute(f"create or replace temp view _month_rows as select rowid as _rid, rowid as position, file_name, "
                 f"sheet, {columns} from {table} where report_month = '{month}' and rejected_cells is null")
@@ -275,7 +274,7 @@ def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: F
     if not failures:
         return
     con.register("_gone", pd.DataFrame({"rid": sorted({int(r) for _, _, f in failures for r in f["_rid"]})}))
-    lines = dict(con.execute(f"select rowid, {row_number} from {table} "
+    lines = dict(con.execute(f"select rowid, row_number from {table} "
                              f"where rowid in (select rid from _gone)").fetchall())
     con.execute(f"update {table} set rejected_cells = '{{}}' where rowid in (select rid from _gone)")
     con.unregister("_gone")
@@ -314,21 +313,20 @@ def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, sche
     resolver = UnitResolver()
     con.execute(sql_text("record_macros"))
     # each file's SHA-256 and line count, read beside DuckDB's work (hashlib and numpy let go of the GIL)
-    with ThreadPoolExecutor(max_workers=1) as reader, tempfile.TemporaryDirectory(prefix="dti-transcode-") as workdir:
-        prepared = [prepare(con, f, source, schema, log, resolver, Path(workdir)) for f in files]
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        prepared = [prepare(con, f, source, schema, log, resolver) for f in files]
         for p in prepared:
             p.read_through = reader.submit(read_through, p.file.path)
         with transaction(con):  # 1: the rows, typed, numbered and checked
             con.execute(f"delete from {table} where report_month = ?", [str(month)])
             for p in prepared:
                 if p.readable:
-                    insert_file(con, table, source, schema, p, month, Path(workdir))
+                    insert_file(con, table, source, schema, p, month)
                     for line, fields in p.malformed:
                         log.add("row_malformed", sheet=p.sheet, row=line, value=fields,
                                 expected=p.width, file_name=p.file.name)
-            row_number = row_number_sql(prepared)
-            settle_rejected_cells(con, table, schema, log, resolver, month, row_number)
-            run_checks(con, table, schema, month, log, row_number)
+            settle_rejected_cells(con, table, schema, log, resolver, month)
+            run_checks(con, table, schema, month, log)
         with transaction(con):  # 2: the failed rows out, the failures and the manifest in
             con.execute(f"delete from {table} where report_month = ? and rejected_cells is not null", [str(month)])
             if schema.snapshot:

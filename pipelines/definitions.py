@@ -3,6 +3,7 @@ import dagster as dg
 
 from assets import checks, exports, mart_checks, marts, publish, quality, reference, unit_workbooks
 from pipelines.jobs import monthly_job
+from pipelines.progress import progress_logger
 from pipelines.resources import InboxResource, WarehouseResource
 from pipelines.schedules import monthly_schedule
 from pipelines.sensors import inbox_sensor
@@ -13,6 +14,7 @@ defs = dg.Definitions(
     jobs=[monthly_job],
     schedules=[monthly_schedule],
     sensors=[inbox_sensor],
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
     resources={"warehouse": WarehouseResource(), "inbox": InboxResource()},
 )
 

@@ -2,21 +2,30 @@
 
 A text file is sniffed on its first lines only (encoding, separator, header
 row, which field is which column) and then read by DuckDB's `read_csv`, every
-field as text. DuckDB reads UTF-8; any other encoding SPEC §3 admits (UTF-16,
-Windows-1258, a file mixing encodings line by line) is first transcoded to a
-UTF-8 copy as a stream, in bounded memory, normalised to NFC. An xlsx file is
-read by openpyxl (Excel caps a sheet at about a million rows) and handed to
-DuckDB as an Arrow table. Columns that are not in the source's header list
-(citizens' names, ID-card and phone numbers) are never selected.
+field as text. DuckDB reads UTF-8; a file in any other encoding SPEC §3 admits
+(UTF-16, Windows-1258, a file mixing encodings line by line) is decoded to
+UTF-8, NFC, by a thread that writes it into a pipe while `read_csv` reads the
+pipe's other end (`opened`). The file's text, citizens' names, ID-card and
+phone numbers among it, thus passes through memory only: no copy of it is ever
+written, so a run killed at any moment leaves none behind. An xlsx file is read
+by openpyxl (Excel caps a sheet at about a million rows) and handed to DuckDB
+as an Arrow table. Columns that are not in the source's header list (the
+citizens' data) are never selected.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import fcntl
 import hashlib
 import io
-import tempfile
-from dataclasses import dataclass
+import os
+import select
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from pathlib import Path
 
@@ -35,14 +44,18 @@ CHUNK_BYTES = 1 << 22
 @dataclass
 class TextLayout:
     """What the first lines of a text file say about the rest."""
-    path: Path                  # a UTF-8 file DuckDB can read: the original or a transcoded copy
-    encoding: str               # as found in the original
+    path: Path                  # the file as it arrived
+    encoding: str               # as found in the file
     delimiter: str
     header_row: int             # the header's line number; data start on the next line
     width: int                  # fields in the header row
     positions: dict[str, int]   # canonical column → field index
     headers: dict[str, str]     # canonical column → header as written
     newline: str = "\n"
+    stream: str | None = None   # how the file is decoded into the UTF-8 text DuckDB reads from a pipe
+                                # ("cp1258", "utf-16", "mixed", ...); None: DuckDB reads the file itself
+    lines: int | None = None    # lines of that text as a text editor numbers them, once a read went through it
+    blank_tail: int = 0         # blank lines at its end
 
 
 @dataclass
@@ -92,34 +105,206 @@ def sniff_text(path: Path, headers: dict[str, tuple[str, ...]], required: tuple[
     return None
 
 
-def transcode(layout: TextLayout, folder: Path, mixed: bool = False) -> TextLayout:
-    """A UTF-8, NFC copy of the file, written as a stream; the layout then points at it."""
-    target = Path(tempfile.mkstemp(suffix=".csv", dir=folder)[1])
-    source_encoding = {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}.get(layout.encoding, layout.encoding)
-    with layout.path.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
-        if mixed or source_encoding.startswith("utf-8"):  # line by line: UTF-8 where it is, else Windows-1258
-            for line in raw:
-                out.write(nfc(_decode_line(line.removeprefix(codecs.BOM_UTF8))))
-        else:
-            reader = io.TextIOWrapper(raw, encoding=source_encoding, errors="replace", newline="")
-            for chunk in iter(lambda: reader.read(CHUNK_BYTES), ""):
-                out.write(nfc(chunk))
-    return TextLayout(target, layout.encoding, layout.delimiter, layout.header_row, layout.width,
-                      layout.positions, layout.headers, layout.newline)
-
-
 def needs_transcoding(layout: TextLayout) -> bool:
     return layout.encoding not in ("utf-8", "utf-8-sig")
 
 
-def read_csv_sql(layout: TextLayout, rejects: str | None) -> str:
-    """The `read_csv` call that reads the data lines, each field as text, in the file's order.
+def streamed(layout: TextLayout, mixed: bool = False) -> TextLayout:
+    """The layout read through a pipe: the file decoded to UTF-8 and NFC while DuckDB reads it. `mixed`: line by
+    line, UTF-8 where a line is UTF-8, else Windows-1258 (a file pasted together from two exports)."""
+    if mixed or layout.encoding.startswith("utf-8"):
+        stream = "mixed"
+    else:
+        stream = "cp1258" if codecs.lookup(layout.encoding).name == "cp1258" else layout.encoding
+    return replace(layout, stream=stream, lines=None, blank_tail=0)
+
+
+# Windows-1258 writes Vietnamese with its tone marks as combining characters after the letter ("ơ" + U+0301),
+# and NFC composes each such pair into one character ("ớ"). unicodedata.normalize does that at about 60 MB/s
+# on this text (3 s for a million dossiers); a table of the pairs does it in numpy in about half the time.
+def _cp1258_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Byte → code point; byte → is a combining mark; (letter, mark) → the one character NFC makes of them, or
+    0; (letter, mark) → NFC changes the pair otherwise (two marks in a row, "á" + dot below → "ạ" + acute)."""
+    chars = [bytes([b]).decode("cp1258", errors="replace") for b in range(256)]
+    code = np.array([ord(c) for c in chars], np.uint32)
+    is_mark = np.array([unicodedata.combining(c) != 0 for c in chars])
+    composed, odd = np.zeros((256, 256), np.uint32), np.zeros((256, 256), bool)
+    for letter in range(256):
+        for mark in np.flatnonzero(is_mark):
+            pair = chars[letter] + chars[mark]
+            nfc_pair = unicodedata.normalize("NFC", pair)
+            if len(nfc_pair) == 1:
+                composed[letter, mark] = ord(nfc_pair)
+            elif nfc_pair != pair or is_mark[letter]:
+                odd[letter, mark] = True
+    return code, is_mark, composed, odd
+
+
+_CP1258_CODE, _IS_MARK, _COMPOSED, _ODD_PAIR = _cp1258_tables()
+
+
+def cp1258_to_utf8(data: bytes) -> bytes:
+    """Windows-1258 bytes (whole lines) as UTF-8 in NFC, as nfc(data.decode("cp1258", errors="replace"))."""
+    codes = np.frombuffer(data, np.uint8)
+    marks = np.flatnonzero(_IS_MARK[codes])
+    marks = marks[marks > 0]                  # a chunk starts a line: a mark there has no letter before it
+    if not marks.size:
+        return data.decode("cp1258", errors="replace").encode("utf-8")
+    letters, tones = codes[marks - 1], codes[marks]
+    if _ODD_PAIR[letters, tones].any():       # two marks in a row, or a pair NFC reorders: the library's way
+        return nfc(data.decode("cp1258", errors="replace")).encode("utf-8")
+    composed = _COMPOSED[letters, tones]
+    hit = composed != 0
+    text = _CP1258_CODE[codes]
+    text[marks[hit] - 1] = composed[hit]
+    keep = np.ones(len(text), bool)
+    keep[marks[hit]] = False
+    return text[keep].astype("<u4").tobytes().decode("utf-32-le").encode("utf-8")
+
+
+def _mixed_to_utf8(data: bytes) -> bytes:
+    """Lines (whole) each in UTF-8 or else Windows-1258, as UTF-8 in NFC; a BOM opening a line is dropped."""
+    data = data.removeprefix(codecs.BOM_UTF8).replace(b"\n" + codecs.BOM_UTF8, b"\n")
+    if _is_utf8(data):
+        return nfc(data.decode("utf-8")).encode("utf-8")
+    return nfc("\n".join(_decode_line(line) for line in data.split(b"\n"))).encode("utf-8")
+
+
+def _whole_lines(chunks: Iterator, newline) -> Iterator:
+    """The chunks cut after their last newline, the rest carried over: a character is never split from its
+    marks (nor a multi-byte sequence from itself) across two chunks."""
+    carry = newline[:0]
+    for chunk in chunks:
+        chunk = carry + chunk if carry else chunk
+        cut = chunk.rfind(newline) + 1
+        if cut == 0 and len(chunk) < 16 * CHUNK_BYTES:   # a very long line: go on reading it
+            carry = chunk
+            continue
+        cut = cut or len(chunk)
+        carry = chunk[cut:]
+        yield chunk[:cut]
+    if carry:
+        yield carry
+
+
+def utf8_chunks(layout: TextLayout) -> Iterator[bytes]:
+    """The text of a streamed layout's file, decoded, NFC and encoded as UTF-8, in chunks of whole lines."""
+    with layout.path.open("rb") as raw:
+        if layout.stream in ("cp1258", "mixed"):
+            convert = cp1258_to_utf8 if layout.stream == "cp1258" else _mixed_to_utf8
+            for chunk in _whole_lines(iter(lambda: raw.read(CHUNK_BYTES), b""), b"\n"):
+                yield convert(chunk)
+        else:
+            reader = io.TextIOWrapper(raw, encoding=layout.stream, errors="replace", newline="")
+            for chunk in _whole_lines(iter(lambda: reader.read(CHUNK_BYTES), ""), "\n"):
+                yield nfc(chunk).encode("utf-8")
+
+
+def _newlines(chunk: bytes) -> int:
+    return int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == 0x0A))
+
+
+def blank_lines_at_end(data: bytes) -> int:
+    """Blank lines after a text's last line: they hold no row, and DuckDB passes over them."""
+    tail = data[len(data.rstrip(b"\r\n")):].replace(b"\r\n", b"\n")
+    return len(tail) - 1 if tail and tail.count(b"\n") == len(tail) else 0
+
+
+def blank_tail(path: Path) -> int:
+    """Blank lines at the end of a file (the last 64 KiB are read)."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - (1 << 16)))
+        return blank_lines_at_end(fh.read())
+
+
+class _Stopped(Exception):
+    pass
+
+
+class _Feed(threading.Thread):
+    """Writes a streamed layout's text into a pipe; stops at its end, at `max_lines`, when the reader has
+    closed the pipe, or when told to."""
+
+    def __init__(self, layout: TextLayout, fd: int, max_lines: int | None):
+        super().__init__(name="dti-text-feed", daemon=True)
+        self.layout, self.fd, self.max_lines = layout, fd, max_lines
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self.complete = False
+        self.lines, self.last, self.tail = 0, b"\n", b""
+
+    def run(self) -> None:
+        try:
+            for chunk in utf8_chunks(self.layout):
+                if not chunk:
+                    continue
+                found = _newlines(chunk)
+                if self.max_lines is not None and self.lines + found >= self.max_lines:
+                    ends = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 0x0A)
+                    self._write(chunk[:int(ends[self.max_lines - self.lines - 1]) + 1])
+                    return
+                self._write(chunk)
+                self.lines += found
+                self.last = chunk[-1:]
+                kept = len(chunk.rstrip(b"\r\n"))
+                self.tail = chunk[kept:] if kept else self.tail + chunk
+            self.complete = True
+        except (BrokenPipeError, _Stopped):
+            pass
+        except BaseException as exc:  # raised again in the reading thread
+            self.error = exc
+        finally:
+            os.close(self.fd)
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            if self.stop.is_set():
+                raise _Stopped
+            try:
+                view = view[os.write(self.fd, view):]
+            except BlockingIOError:
+                select.select([], [self.fd], [], 0.1)
+
+
+@contextmanager
+def opened(layout: TextLayout | None, max_lines: int | None = None) -> Iterator[str | None]:
+    """The path that `read_csv` reads for a layout while the block runs: the file itself, or, for a streamed
+    layout, the read end of a pipe that a thread fills with the file's text (its first `max_lines` lines
+    only, when given). The text never touches a disk; after a whole read the layout knows its line count."""
+    if layout is None or layout.stream is None:
+        yield None if layout is None else str(layout.path)
+        return
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)   # fewer, larger writes; the kernel may refuse
+    except (AttributeError, OSError):
+        pass
+    os.set_blocking(write_end, False)
+    feed = _Feed(layout, write_end, max_lines)
+    feed.start()
+    try:
+        yield f"/dev/fd/{read_end}"
+    finally:
+        feed.stop.set()
+        os.close(read_end)   # a feed still writing gets EPIPE
+        feed.join()
+    if feed.error is not None:
+        raise feed.error
+    if feed.complete and max_lines is None:
+        layout.lines = feed.lines + (feed.last != b"\n")
+        layout.blank_tail = blank_lines_at_end(feed.tail)
+
+
+def read_csv_sql(layout: TextLayout, path: str, rejects: str | None) -> str:
+    """The `read_csv` call that reads the data lines of `path` (what `opened` gave), each field as text, in the
+    file's order.
 
     A line with too few or too many fields is left out: with `rejects`, DuckDB notes it in
     `<rejects>_errors` (line, fields); the line's text there is never read.
     """
     columns = ", ".join(f"'f{i}': 'VARCHAR'" for i in range(layout.width))
-    quoted = str(layout.path).replace("'", "''")
+    quoted = path.replace("'", "''")
     delimiter = layout.delimiter.replace("'", "''")
     newline = "\\r\\n" if layout.newline == "\r\n" else "\\n"
     errors = (f"store_rejects=true, rejects_table='{rejects}_errors', rejects_scan='{rejects}_scans'"
@@ -149,8 +334,74 @@ def read_through(path: Path, digest: bool = True) -> tuple[str, int]:
     return (sha.hexdigest() if sha else ""), lines + (last != b"\n")
 
 
-def physical_lines(path: Path) -> int:
-    return read_through(path, digest=False)[1]
+EXACT_BATCH_ROWS = 100_000
+
+
+def _text_lines(layout: TextLayout) -> Iterator[str]:
+    """The file's lines as text (NFC), each ending in "\\n", split where str.splitlines splits (as read_text)."""
+    if layout.stream:
+        chunks = (chunk.decode("utf-8") for chunk in utf8_chunks(layout))
+    else:
+        raw, decoder = layout.path.open("rb"), codecs.getincrementaldecoder("utf-8")(errors="replace")
+        chunks = (nfc(decoder.decode(chunk))
+                  for chunk in _whole_lines(iter(lambda: raw.read(CHUNK_BYTES), b""), b"\n"))
+    start = True
+    try:
+        for chunk in chunks:
+            if start:
+                chunk, start = chunk.removeprefix("\ufeff"), False
+            for line in chunk.splitlines():
+                yield line + "\n"
+    finally:
+        if not layout.stream:
+            raw.close()
+
+
+class ExactRows:
+    """A text file's rows read the exact way, in Python (the csv module), numbered by the line each starts on
+    as `sources.tabular.read_text` numbers them: for a file whose line numbers DuckDB's order cannot give (a
+    blank line, a line break inside quotes). Unlike read_text it streams: record batches of EXACT_BATCH_ROWS
+    rows, so a province's file needs no more memory than a city's. `rows` and `malformed` fill as it is read."""
+
+    def __init__(self, layout: TextLayout, columns: list[str]):
+        self.layout, self.columns = layout, columns
+        self.rows = 0
+        self.malformed: list[tuple[int, int]] = []     # (line, fields found)
+        self.schema = pa.schema([("row_number", pa.int32()), *((c, pa.string()) for c in columns)])
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        layout = self.layout
+        lines = _text_lines(layout)
+        for _ in range(layout.header_row):
+            next(lines, None)
+        reader = csv.reader(lines, delimiter=layout.delimiter)
+        positions = [layout.positions.get(c) for c in self.columns]
+        numbers: list[int] = []
+        values: list[list] = [[] for _ in self.columns]
+        last = layout.header_row
+        for cells in reader:
+            first, last = last + 1, layout.header_row + reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != layout.width:
+                self.malformed.append((first, len(cells)))
+                continue
+            numbers.append(first)
+            for column, i in zip(values, positions):
+                column.append(None if i is None else (cells[i].strip() or None))
+            if len(numbers) == EXACT_BATCH_ROWS:
+                yield self._batch(numbers, values)
+                numbers, values = [], [[] for _ in self.columns]
+        if numbers:
+            yield self._batch(numbers, values)
+
+    def _batch(self, numbers: list[int], values: list[list]) -> pa.RecordBatch:
+        self.rows += len(numbers)
+        return pa.record_batch([pa.array(numbers, pa.int32()), *(pa.array(v, pa.string()) for v in values)],
+                               schema=self.schema)
+
+    def reader(self) -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(self.schema, self.batches())
 
 
 def cell_text(value: object) -> str | None:
