@@ -488,7 +488,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
   Kết quả từng kỳ:     {paths.out_dir()}/<YYYY-MM>/ (báo cáo, feedback/, templates/)
   Lỗi cần trả đơn vị:  {feedback_dir}/ (một tệp cho mỗi đơn vị có lỗi, _TONG_HOP_{last}.xlsx cho đầu mối)
   Báo cáo tháng:       {report_path}
-  Bảng điều khiển:     dti dashboard   → http://localhost:8501
+  Bảng điều khiển:     dti dashboard   → http://127.0.0.1:8501
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions
 """)
     _said_written([inbox, wh, snapshot_path(wh), parquet_dir(wh), report_path, feedback_dir],
