@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -57,6 +58,8 @@ def run_lock(path: Path | None = None, on_wait=None, holder: str = "", timeout: 
             handle.truncate()
             handle.write(holder or f"tiến trình {os.getpid()}")
             handle.flush()
+            # what a killed run spilled is nobody's now: a spilled temporary table may hold an export's raw lines
+            shutil.rmtree(path.with_name(path.name + ".spill"), ignore_errors=True)
             yield
         finally:
             handle.seek(0)
