@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from dti import reference
-from dti.warehouse import replace_rows, transaction
+from dti.warehouse import transaction
 from pipelines.partitions import report_month_of_run
 from pipelines.resources import WarehouseResource
 from schemas.reference import IndicatorSchema, IndicatorTargetSchema, RubricCriterionSchema, UnitSchema

@@ -8,7 +8,7 @@ from dti.paths import inbox_dir, warehouse_path
 from dti.sample_inbox import QLVB_HEADERS
 from dti.paths import REPO_DIR
 from dti.publish import connect_readonly, parquet_dir, snapshot_path
-from tests.test_exports import write_text
+from tests.builders import write_text
 from tests.test_unit_workbooks_to_mart import JUNE
 
 

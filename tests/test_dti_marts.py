@@ -12,7 +12,7 @@ from dti.paths import inbox_dir, warehouse_path
 from dti.periods import TZ, ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
 from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
-from tests.test_exports import dossier, write_text
+from tests.builders import dossier, write_text
 
 JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)
 

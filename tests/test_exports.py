@@ -1,56 +1,26 @@
 """The five export sources on small real files: encodings, formats, every check, the measures by hand."""
-import csv
-import io
 import os
 import random
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import Workbook
 
 from assets.exports import land_export
-from dti.periods import TZ, ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258
+from dti.periods import ReportMonth
+from dti.sample_inbox import ONESTOP_HEADERS
 from dti.textnorm import strip_accents
+from tests.builders import dossier, write_text, write_xlsx
 from dti.marts import build_unit_measures
 from dti.warehouse import connect
 
 JUNE = ReportMonth(2024, 6)
 
 
-def dossier(id_, unit="Phường 8", received="15/05/2024 08:00", due="20/05/2024", resolved="18/05/2024 10:00",
-            channel="Trực tuyến", remote="Có", level="Toàn trình", vneid="Có", fee="50.000", paid="Có",
-            digitised="Có", reused="Không", procedure="1.000031"):
-    return [id_, procedure, unit, received, due, resolved, channel, remote, level, vneid, fee, paid, digitised,
-            reused, "Nguyễn Văn Dân", "079123456789", "0912345678"]
 
 
-def write_text(path: Path, headers, rows, encoding="utf-8", sep=",", title_lines=0):
-    buffer = io.StringIO()
-    for i in range(title_lines):
-        buffer.write(f"BÁO CÁO HỒ SƠ DÒNG TIÊU ĐỀ {i + 1}\n")
-    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    text = buffer.getvalue()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(encode_cp1258(text) if encoding == "cp1258" else text.encode(encoding))
-    return path
 
 
-def write_xlsx(path: Path, headers, rows, title_rows=0):
-    wb = Workbook()
-    ws = wb.active
-    for i in range(title_rows):
-        ws.append([f"DANH SÁCH {i + 1}"])
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def land(tmp_path, source="onestop", month=JUNE):

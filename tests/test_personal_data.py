@@ -10,7 +10,7 @@ from dti.report import write_report
 from dti.paths import warehouse_path
 from dti.periods import ReportMonth
 from dti.sample_inbox import FEEDBACK_HEADERS, ONESTOP_HEADERS
-from tests.test_exports import dossier, write_text, write_xlsx
+from tests.builders import dossier, write_text, write_xlsx
 
 NAME, CCCD, PHONE = "Trần Thị Bí Mật", "079188001234", "0987654321"
 
