@@ -1,12 +1,12 @@
 """Files of one inbox folder, with what an audit needs: size, sha256, modification time."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from dti.periods import TZ
+from sources.records import read_through
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,7 @@ class InboxFile:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return read_through(path)[0]  # the one place a file is hashed
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...], digests: bool = True) -> list[InboxFile]:

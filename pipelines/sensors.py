@@ -100,7 +100,7 @@ def changed_files(before: State, now: State) -> dict[str, list[str]]:
 
 def _run_key(month: str, now: State) -> str:
     files = {rel: fingerprint for rel, fingerprint in now.items() if rel.startswith(month + "/")}
-    return f"{month}:{hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]}"
+    return f"{month}:{hashlib.blake2b(json.dumps(files, sort_keys=True).encode(), digest_size=8).hexdigest()}"
 
 
 @dg.sensor(job=monthly_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
