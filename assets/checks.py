@@ -3,8 +3,8 @@ import dagster as dg
 
 from assets.exports import ioc_accounts, ioc_feedback, onestop, procedures, qlvb
 from assets.unit_workbooks import unit_workbooks
-from pipelines.partitions import described, month_of_run, monthly_asset_check
-from pipelines.resources import WarehouseResource
+from assets.partitions import described, month_of_run, monthly_asset_check
+from assets.resources import WarehouseResource
 
 SAMPLE_ROWS = 5  # evidence shown in the check's result; the whole list is `dti feedback`'s
 

@@ -1,12 +1,12 @@
-"""The five export sources: each month's files read, typed, checked and landed inside DuckDB (dti/landing.py)."""
+"""The five export sources: each month's files read, typed, checked and landed inside DuckDB (landing/exports.py)."""
 from dataclasses import dataclass
 
 import dagster as dg
 
-from dti import landing
-from dti.periods import ReportMonth
-from pipelines.partitions import described, month_of_run, report_months
-from pipelines.resources import InboxResource, WarehouseResource
+from landing import exports as landing
+from domain.periods import ReportMonth
+from assets.partitions import described, month_of_run, report_months
+from assets.resources import InboxResource, WarehouseResource
 from schemas import exports as schemas
 from sources import exports as sources
 

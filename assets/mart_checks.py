@@ -10,10 +10,10 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from assets.marts import dti_scores, dti_summary, indicator_attainment
-from dti import reference
-from dti.expectations import docs_index, validate_frame
-from pipelines.partitions import described, month_of_run, monthly_asset_check
-from pipelines.resources import WarehouseResource
+from domain import reference
+from warehouse.expectations import docs_index, validate_frame
+from assets.partitions import described, month_of_run, monthly_asset_check
+from assets.resources import WarehouseResource
 
 SAMPLE_ROWS = 5
 

@@ -1,14 +1,14 @@
-"""The marts (schema `marts`) of one report month: Dagster wiring around dti.marts."""
+"""The marts (schema `marts`) of one report month: Dagster wiring around warehouse.marts."""
 
 import dagster as dg
 
 from assets.reference import ref_indicators, ref_units
 from assets.unit_workbooks import unit_workbooks
-from dti import marts
-from dti.paths import empty_month_message, month_has_files
-from dti.periods import ReportMonth
-from pipelines.partitions import described, month_of_run, report_months
-from pipelines.resources import InboxResource, WarehouseResource
+from warehouse import marts
+from domain.paths import empty_month_message, month_has_files
+from domain.periods import ReportMonth
+from assets.partitions import described, month_of_run, report_months
+from assets.resources import InboxResource, WarehouseResource
 
 
 def _month(context) -> ReportMonth:

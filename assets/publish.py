@@ -2,10 +2,10 @@
 import dagster as dg
 
 from assets.marts import dti_summary, indicator_attainment, later_months_refreshed, submission_status, unit_measures
-from dti.dictionary import apply_comments
-from dti.publish import parquet_dir, publish
-from pipelines.partitions import described, month_of_run, report_months
-from pipelines.resources import WarehouseResource
+from warehouse.dictionary import apply_comments
+from warehouse.publish import parquet_dir, publish
+from assets.partitions import described, month_of_run, report_months
+from assets.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="publish", pool="duckdb",

@@ -1,10 +1,10 @@
-"""Values accepted but flagged for the steward (quality.validation_warnings): Dagster wiring around dti.marts."""
+"""Values accepted but flagged for the steward (quality.validation_warnings): Dagster wiring around warehouse.marts."""
 import dagster as dg
 
 from assets.marts import indicator_attainment, unit_measures
-from dti import marts
-from pipelines.partitions import described, month_of_run, report_months
-from pipelines.resources import WarehouseResource
+from warehouse import marts
+from assets.partitions import described, month_of_run, report_months
+from assets.resources import WarehouseResource
 
 
 @dg.asset(partitions_def=report_months, group_name="quality", pool="duckdb",

@@ -3,10 +3,10 @@
 import dagster as dg
 import pandas as pd
 
-from dti import reference
-from dti.warehouse import transaction
-from pipelines.partitions import report_month_of_run
-from pipelines.resources import WarehouseResource
+from domain import reference
+from warehouse.connection import transaction
+from assets.partitions import report_month_of_run
+from assets.resources import WarehouseResource
 from schemas.reference import IndicatorSchema, IndicatorTargetSchema, RubricCriterionSchema, UnitSchema
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dti.periods import ReportMonth
+from domain.periods import ReportMonth
 
 HEADERS = ["Mã hồ sơ", "Mã TTHC", "Đơn vị xử lý", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
            "Hình thức nộp", "Nộp từ xa", "Mức độ DVC", "Xác thực VNeID", "Phí, lệ phí (đồng)",

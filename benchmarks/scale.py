@@ -30,10 +30,10 @@ MONTH = "2024-06"
 PROJECT = """
 import json, sys, time
 from pathlib import Path
-from dti import reference
-from dti.periods import ReportMonth
-from dti.marts import build_unit_measures
-from dti.warehouse import connect
+from domain import reference
+from domain.periods import ReportMonth
+from warehouse.marts import build_unit_measures
+from warehouse.connection import connect
 from assets.exports import land_export
 inbox, warehouse = Path(sys.argv[1]), Path(sys.argv[2])
 month = ReportMonth.parse("%(month)s")

@@ -1,15 +1,15 @@
 """The city's DTI dashboard: `dti dashboard` (Streamlit), reading the published read-only snapshot.
 
-It never opens the live warehouse (a run holds it): only `dti.publish.connect_readonly`, the snapshot
+It never opens the live warehouse (a run holds it): only `warehouse.publish.connect_readonly`, the snapshot
 published after each whole month, read-only. It listens on 127.0.0.1 unless `dti dashboard --host` says
 otherwise; README "Publishing the dashboard and the Dagster UI" puts it behind a proxy with a login.
 """
 import altair as alt
 import streamlit as st
 
-from dti import dashboard_data as data
-from dti.publish import connect_readonly, snapshot_path
-from dti.vnformat import vn_number
+from outputs import dashboard_data as data
+from warehouse.publish import connect_readonly, snapshot_path
+from domain.vnformat import vn_number
 
 st.set_page_config(page_title="Chỉ số chuyển đổi số - TP Vũng Tàu", layout="wide")
 st.title("Chỉ số chuyển đổi số - thành phố Vũng Tàu")

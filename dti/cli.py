@@ -1,6 +1,6 @@
 """The `dti` command: run a report month, write the unit templates, run the demo.
 
-Every command's known faults end in one Vietnamese line on stderr and an exit code of `dti.faults`, never a
+Every command's known faults end in one Vietnamese line on stderr and an exit code of `domain.faults`, never a
 traceback (`DtiGroup.main`); `dti --debug` or `DTI_DEBUG=1` shows the traceback instead.
 """
 from __future__ import annotations
@@ -24,10 +24,10 @@ try:  # typer vendors click (typer._click) from 0.2x on; its usage errors are th
 except ImportError:  # pragma: no cover - an older typer on the real click
     from click import exceptions as click_errors
 
-from dti import faults, paths
-from dti.faults import BAD_INPUT, NOTHING_TO_DO, STEP_FAILED, UserFault
-from dti.periods import ReportMonth
-from dti.warehouse import run_lock
+from domain import faults, paths
+from domain.faults import BAD_INPUT, NOTHING_TO_DO, STEP_FAILED, UserFault
+from domain.periods import ReportMonth
+from warehouse.connection import run_lock
 
 EPILOG = ("\b\nMã thoát (exit code):\n" + "\n".join(f"  {code}  {text}" for code, text in faults.EXIT_CODES_VI.items())
           + "\n\n\b\nBiến môi trường:\n"
@@ -146,7 +146,7 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     """Materialise one report month end to end: in this process for a city-sized month, else each step in
     a process of its own (pipelines/jobs.py decides by the size of the month's inbox).
 
-    Crash-safe (dti/recovery.py, issue 14): runs of this host whose process died (SIGKILL, OOM, power cut) are
+    Crash-safe (pipelines/recovery.py, issue 14): runs of this host whose process died (SIGKILL, OOM, power cut) are
     marked failed and their pool slots freed before this one starts; a wait for the run lock or for the pool's
     slot says who holds it and ends after DTI_WAIT_SECONDS (`recovery.WaitTimeout`, exit code 4); SIGTERM or
     Ctrl+C stop the run at any point, mark it failed, free its slots and the lock (`recovery.RunStopped`)."""
@@ -157,7 +157,7 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
     ensure_dagster_home()
     import dagster as dg
 
-    from dti import recovery
+    from pipelines import recovery
 
     from pipelines.definitions import defs, monthly_report_job
     from pipelines.jobs import IN_PROCESS, execution_config
@@ -226,7 +226,7 @@ def run_month(month: ReportMonth, quiet: bool = True) -> bool:
 def print_month_summary(month: ReportMonth, wait_seconds: float | None = None) -> None:
     """One account of a month: per source the files and rows of raw.files beside the failure rows of
     quality.validation_failures, every unreadable file with its reason, and the month's failure total last."""
-    from dti.warehouse import LOCK_WAIT_SECONDS, connect
+    from warehouse.connection import LOCK_WAIT_SECONDS, connect
 
     with connect(read_only=True, wait_seconds=LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds) as con:
         rows = con.execute("""
@@ -280,7 +280,7 @@ def print_month_summary(month: ReportMonth, wait_seconds: float | None = None) -
 @app.command()
 def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY), ví dụ 2024-06")) -> None:
     """Chạy trọn một kỳ báo cáo: đọc hộp thư, kiểm tra, nạp vào kho, tính các bảng tổng hợp."""
-    from dti.publish import parquet_dir, snapshot_path
+    from warehouse.publish import parquet_dir, snapshot_path
 
     month = _month(report_month)
     inbox = paths.inbox_dir()
@@ -312,7 +312,7 @@ def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
              out: Path = typer.Option(None, help="Thư mục ghi biểu mẫu; mặc định <DTI_OUT>/<YYYY-MM>/templates")
              ) -> None:
     """Tạo 30 biểu mẫu Excel cho các đơn vị điền số liệu (cho bất kỳ kỳ nào, đã chạy hay chưa)."""
-    from dti.template import write_templates
+    from outputs.template import write_templates
 
     month = _month(report_month)
     folder = paths.writable_dir(out or paths.templates_dir(str(month)), "--out" if out else "DTI_OUT")
@@ -321,7 +321,7 @@ def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 
 
 def _no_warehouse_message() -> str:
-    from dti.publish import snapshot_path
+    from warehouse.publish import snapshot_path
 
     return (f"Chưa có kho dữ liệu để đọc ({snapshot_path()}): chưa kỳ nào chạy xong với DTI_WAREHOUSE="
             f"{paths.warehouse_path()}; hãy chạy dti run YYYY-MM trước (hoặc đặt DTI_WAREHOUSE cho đúng kho).")
@@ -333,7 +333,7 @@ def published_month(month: ReportMonth):
     marts.dti_summary) a UserFault with exit code 2, before anything is written."""
     import duckdb
 
-    from dti.publish import connect_readonly, snapshot_path
+    from warehouse.publish import connect_readonly, snapshot_path
 
     if not snapshot_path().exists():
         raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
@@ -362,7 +362,7 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
              out: Path = typer.Option(None, help="Thư mục ghi các tệp phản hồi; mặc định <DTI_OUT>/<YYYY-MM>/feedback "
                                                  "(các tệp .xlsx cũ trong thư mục này bị thay)")) -> None:
     """Tạo tệp Excel gửi lại từng đơn vị có lỗi, và tệp tổng hợp cho cán bộ đầu mối (kỳ đã chạy)."""
-    from dti.feedback import write_feedback
+    from outputs.feedback import write_feedback
 
     month = _month(report_month)
     with published_month(month) as con:
@@ -375,7 +375,7 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
            out: Path = typer.Option(None, help="Thư mục ghi báo cáo; mặc định <DTI_OUT>/<YYYY-MM>")) -> None:
     """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho (kỳ đã chạy)."""
-    from dti.report import write_report
+    from outputs.report import write_report
 
     month = _month(report_month)
     with published_month(month) as con:
@@ -393,7 +393,7 @@ def dashboard(port: int = typer.Option(8501, help="Cổng web"),
     import subprocess
     import sys
 
-    from dti.publish import snapshot_path
+    from warehouse.publish import snapshot_path
 
     app_path = paths.REPO_DIR / "dashboard" / "app.py"
     shown = f"[{host}]" if ":" in host else host
@@ -414,7 +414,7 @@ def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: fr
     """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""
     import duckdb
 
-    from dti.publish import connect_readonly, snapshot_path
+    from warehouse.publish import connect_readonly, snapshot_path
 
     if not snapshot_path().exists():
         raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
@@ -442,8 +442,8 @@ def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: fr
 @app.command()
 def docs(out: Path = typer.Option(paths.REPO_DIR / "docs" / "data_dictionary.md", help="Tệp Markdown")) -> None:
     """Viết từ điển dữ liệu (docs/data_dictionary.md) từ chú thích trong kho."""
-    from dti.dictionary import markdown
-    from dti.publish import connect_readonly, snapshot_path
+    from warehouse.dictionary import markdown
+    from warehouse.publish import connect_readonly, snapshot_path
 
     if not snapshot_path().exists():
         raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
@@ -473,9 +473,9 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
             raise UserFault(f"Kỳ {month} chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
                             f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
         print_month_summary(month)
-    from dti.feedback import write_feedback
-    from dti.publish import parquet_dir, snapshot_path
-    from dti.report import write_report
+    from outputs.feedback import write_feedback
+    from warehouse.publish import parquet_dir, snapshot_path
+    from outputs.report import write_report
 
     last = month_list[-1]
     with published_month(last) as con:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from dti import reference
-from dti.periods import ReportMonth
-from dti.textnorm import strip_accents
-from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from domain import reference
+from domain.periods import ReportMonth
+from domain.textnorm import strip_accents
+from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hoa", "Đức Huy", "Ngọc Lan", "Thanh Tùng", "Thị Yến"]
@@ -364,7 +364,7 @@ def _series(unit):
 
 
 def _set_mtime(path: Path, moment: datetime) -> None:
-    from dti.periods import TZ
+    from domain.periods import TZ
 
     stamp = moment.replace(tzinfo=TZ).timestamp()
     os.utime(path, (stamp, stamp))

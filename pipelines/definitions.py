@@ -4,7 +4,7 @@ import dagster as dg
 from assets import checks, exports, mart_checks, marts, publish, quality, reference, unit_workbooks
 from pipelines.jobs import monthly_job
 from pipelines.progress import progress_logger
-from pipelines.resources import InboxResource, WarehouseResource
+from assets.resources import InboxResource, WarehouseResource
 from pipelines.schedules import monthly_schedule
 from pipelines.sensors import inbox_sensor
 

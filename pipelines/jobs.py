@@ -1,9 +1,9 @@
 """Jobs: one report month end to end, with the executor chosen by the month's size."""
 import dagster as dg
 
-from dti.paths import inbox_dir
-from dti.periods import ReportMonth
-from pipelines.partitions import described, report_month_tags, report_months
+from domain.paths import inbox_dir
+from domain.periods import ReportMonth
+from assets.partitions import described, report_month_tags, report_months
 
 # A month below this size runs in one process. Dagster's per-step processes cost about 1 s a step (22 steps)
 # even from a forkserver that has imported the definitions once, 8 s a step without one: most of a city

@@ -1,8 +1,8 @@
 """Report month M runs on the 13th of M, the day after the units' deadline (Asia/Ho_Chi_Minh)."""
 import dagster as dg
 
-from dti.paths import empty_month_message, inbox_dir, month_has_files
-from dti.periods import TZ, ReportMonth
+from domain.paths import empty_month_message, inbox_dir, month_has_files
+from domain.periods import TZ, ReportMonth
 from pipelines.jobs import execution_config, monthly_job
 
 

@@ -1,7 +1,7 @@
 """A new, changed or removed file in the inbox re-runs its report month.
 
 The sensor watches the files a run reads: `<inbox>/<YYYY-MM>/<source>/<file>` with a suffix the source's reader
-takes, neither hidden (`.`) nor an Excel lock file (`~$`), as `dti.manifest.list_files` lists them. A file's
+takes, neither hidden (`.`) nor an Excel lock file (`~$`), as `sources.inbox.list_files` lists them. A file's
 fingerprint is its size and modification time, the latter as the naive local time `raw.files.modified_at` holds.
 
 The cursor, which Dagster keeps in the instance storage under DAGSTER_HOME (it outlives a restart of the code
@@ -21,12 +21,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dti.manifest import list_files
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import ReportMonth
-from dti.publish import snapshot_path
+from sources.inbox import list_files
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import ReportMonth
+from warehouse.publish import snapshot_path
 from pipelines.jobs import execution_config, monthly_job
-from pipelines.partitions import REPORT_MONTH_TAG
+from assets.partitions import REPORT_MONTH_TAG
 from sources.tabular import EXCEL_SUFFIXES, SUFFIXES
 
 CURSOR_VERSION = 2

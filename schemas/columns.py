@@ -9,11 +9,11 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dti import reference
-from dti.paths import REFERENCE_DIR
-from dti.textnorm import match_key
-from dti.units import UnitResolver
-from dti.vnparse import Number, end_of_day_if_date_only, is_blank, parse_bool, parse_datetime, parse_number
+from domain import reference
+from domain.paths import REFERENCE_DIR
+from domain.textnorm import match_key
+from domain.units import UnitResolver
+from domain.vnparse import Number, end_of_day_if_date_only, is_blank, parse_bool, parse_datetime, parse_number
 
 
 @dataclass(frozen=True)

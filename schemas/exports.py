@@ -2,7 +2,7 @@
 
 Each source: `columns` (how each cell types, see `schemas.columns`) and
 `checks(month)`, a pandera schema on its typed rows written with pandera's
-Ibis API, so that the warehouse runs it where the rows are (`dti.landing`).
+Ibis API, so that the warehouse runs it where the rows are (`landing.exports`).
 The rows carry `position`, their order in the month (files in name order,
 then rows in order).
 Each check returns a boolean column of the rows' table, so that all of a
@@ -17,7 +17,7 @@ import ibis
 import pandera.backends.ibis.builtin_checks  # noqa: F401  the built-in checks' Ibis forms, before any check is made
 import pandera.ibis as pa
 
-from dti.periods import ReportMonth
+from domain.periods import ReportMonth
 from schemas.columns import Col
 
 

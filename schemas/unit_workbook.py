@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from dti.failures import FailureLog
-from dti.vnparse import Number, is_blank, is_no_data_text, parse_bool, parse_number
+from domain.failures import FailureLog
+from domain.vnparse import Number, is_blank, is_no_data_text, parse_bool, parse_number
 from schemas.validation import non_negative, validate
 from sources.unit_workbook import DISPLAY, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
 

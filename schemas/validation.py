@@ -6,7 +6,7 @@ from datetime import datetime
 import pandas as pd
 import pandera.pandas as pa
 
-from dti.failures import FailureLog
+from domain.failures import FailureLog
 
 
 def non_negative() -> pa.Check:

@@ -1,8 +1,8 @@
-"""Extract both DTI rubrics from seed 004 into dti/reference/rubric_criteria.csv.
+"""Extract both DTI rubrics from seed 004 into domain/reference/rubric_criteria.csv.
 
 Run once when the seed changes; the CSV it writes is the reference data the
 pipeline loads (and may be edited by hand afterwards: rule overrides live in
-dti/reference/rubric_rules.csv, which this script never touches).
+domain/reference/rubric_rules.csv, which this script never touches).
 """
 import csv
 import re
@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "004_f29f9260b64a6110.txt"
-OUT = ROOT / "dti" / "reference" / "rubric_criteria.csv"
+OUT = ROOT / "domain" / "reference" / "rubric_criteria.csv"
 ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"}
 
 

@@ -29,10 +29,10 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dti import reference  # noqa: E402
-from dti.periods import TZ, ReportMonth  # noqa: E402
+from domain import reference  # noqa: E402
+from domain.periods import TZ, ReportMonth  # noqa: E402
 from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258  # noqa: E402
-from dti.template import criterion_rows, unit_indicator_rows, write_unit_workbook  # noqa: E402
+from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook  # noqa: E402
 
 MONTH = ReportMonth(2024, 6)
 GOOD_DOSSIERS = 40

@@ -8,8 +8,8 @@ import zipfile
 
 import openpyxl
 
-from dti.textnorm import match_key
-from dti.vnparse import Number
+from domain.textnorm import match_key
+from domain.vnparse import Number
 
 HEADER_SCAN_ROWS = 30
 

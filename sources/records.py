@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from dti.textnorm import nfc
-from dti.vnparse import Number
+from domain.textnorm import nfc
+from domain.vnparse import Number
 from sources.tabular import (EXCEL_SUFFIXES, HEADER_SCAN_LINES, TEXT_SUFFIXES, UnreadableFile, _decode_line,
                              _is_utf8, _match_header, _separator, decode, header_index, read_excel)
 

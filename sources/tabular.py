@@ -15,7 +15,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from dti.textnorm import match_key, nfc
+from domain.textnorm import match_key, nfc
 from sources.excel import HostileWorkbook, cell_value, open_workbook
 
 HEADER_SCAN_LINES = 30

@@ -157,7 +157,7 @@ create table if not exists marts.submission_status (
 );
 
 -- The export sources (SPEC §3.1-3.5), one row per record that passed validation.
--- Citizens' names, ID-card and phone numbers are never read (SPEC §5). dti/landing.py lands a month in two
+-- Citizens' names, ID-card and phone numbers are never read (SPEC §5). landing/exports.py lands a month in two
 -- transactions: a row lands typed, gets its line number and is checked, then the failed rows go, so the
 -- columns admit nulls while it lands; `rejected_cells` (the row's cells as text while they await a decision,
 -- '{}' once a check failed) is null on every row that stays.

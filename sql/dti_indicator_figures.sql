@@ -1,4 +1,4 @@
--- Indicator figures the DTI engine reads (dti/figures.py `indicator:` measures): each unit's latest
+-- Indicator figures the DTI engine reads (domain/figures.py `indicator:` measures): each unit's latest
 -- numerator and denominator of the year for an indicator, from marts.indicator_attainment (TPVT's row is
 -- its own declaration or the sum of the units'). Declared indicators are stocks: a snapshot carried forward.
 select unit_code, indicator_code, numerator, denominator, report_month

@@ -1,4 +1,4 @@
--- ThongTinChung figures the DTI engine reads (dti/figures.py `info:` measures), year to date:
+-- ThongTinChung figures the DTI engine reads (domain/figures.py `info:` measures), year to date:
 -- each unit's latest declared item in the year (a snapshot carried forward, with its month); for TPVT
 -- its own figure wins, else the sum over the units that declared the item (SPEC §7).
 with general_info as (

@@ -1,6 +1,6 @@
 -- What the DTI score engine needs, one row per scored unit × criterion of its rubric, year to date:
 -- report months $year_start .. $report_month (SPEC §3.7, §7). TPVT uses the district rubric, each
--- commune the commune rubric, whether or not it reported. Read by dti/figures.py, which resolves each
+-- commune the commune rubric, whether or not it reported. Read by domain/figures.py, which resolves each
 -- criterion's measure chain from these columns and from sql/dti_info.sql and sql/dti_indicator_figures.sql.
 with scored_units as (
     select unit_code, case level when 'city' then 'district' else 'commune' end as rubric

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from dti import reference
-from dti.periods import TZ, ReportMonth
+from domain import reference
+from domain.periods import TZ, ReportMonth
 from dti.sample_inbox import encode_cp1258
-from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
 
 # ---------------------------------------------------------------------------------------------------- rows
 
@@ -100,7 +100,7 @@ def unit_workbook(path: Path, unit_code: str, month: ReportMonth, received: date
                   general: dict[int, object] | None = None,
                   indicators: dict[str, tuple] | None = None,
                   dti: dict[str, tuple] | None = None) -> Path:
-    """Write the unit's workbook with `dti.template.write_unit_workbook`, then fill it in as the unit would.
+    """Write the unit's workbook with `outputs.template.write_unit_workbook`, then fill it in as the unit would.
 
     general:    {item number: value} of ThongTinChung (column C).
     indicators: {indicator code: (Tử số, Mẫu số[, Kết quả (%)[, Ghi chú]])} of ChiTieu (columns C..F).

@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from dti import faults
+from domain import faults
 from dti.cli import app
-from dti.faults import BAD_INPUT, BUSY, NOTHING_TO_DO, PATH_PROBLEM
-from dti.paths import inbox_dir, warehouse_path
-from dti.publish import snapshot_path
+from domain.faults import BAD_INPUT, BUSY, NOTHING_TO_DO, PATH_PROBLEM
+from domain.paths import inbox_dir, warehouse_path
+from warehouse.publish import snapshot_path
 from dti.sample_inbox import ONESTOP_HEADERS
 from tests.builders import dossier, write_text
 

@@ -12,13 +12,13 @@ from dagster._core.scheduler.instigation import (InstigatorState, InstigatorStat
 from dagster._core.test_utils import in_process_test_workspace
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-from dti.manifest import list_files
-from dti.paths import REPO_DIR, inbox_dir
-from dti.periods import ReportMonth
-from dti.publish import snapshot_path
+from sources.inbox import list_files
+from domain.paths import REPO_DIR, inbox_dir
+from domain.periods import ReportMonth
+from warehouse.publish import snapshot_path
 from dti.sample_inbox import ONESTOP_HEADERS
-from dti.warehouse import connect, replace_rows
-from schemas.control import manifest_frame, manifest_record
+from warehouse.connection import connect, replace_rows
+from schemas.manifest import manifest_frame, manifest_record
 from sources.tabular import SUFFIXES
 from tests.builders import dossier, write_text
 
@@ -241,7 +241,7 @@ def test_check_evidence_is_told_in_vietnamese():
 def test_a_run_started_from_the_asset_graph_gets_the_report_month_tag(home):
     """The UI's asset graph launches runs of Dagster's own asset job, without the job's partitioned config."""
     from assets.unit_workbooks import unit_workbooks
-    from pipelines.resources import InboxResource, WarehouseResource
+    from assets.resources import InboxResource, WarehouseResource
 
     with dg.DagsterInstance.get() as instance:
         result = dg.materialize([unit_workbooks], partition_key="2024-05-10", instance=instance,

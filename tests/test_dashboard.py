@@ -12,10 +12,10 @@ import duckdb
 import pytest
 
 from dti.cli import run_month
-from dti.dashboard_data import STATUS_LABELS
-from dti.paths import REPO_DIR
-from dti.publish import snapshot_path
-from dti.vnformat import vn_number
+from outputs.dashboard_data import STATUS_LABELS
+from domain.paths import REPO_DIR
+from warehouse.publish import snapshot_path
+from domain.vnformat import vn_number
 from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,8 +8,8 @@ import sys
 import duckdb
 
 from dti.cli import run_month
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import ReportMonth
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import ReportMonth
 from dti.sample_inbox import write_sample_inbox
 from tests.conftest import CONTRACT_TOOL
 

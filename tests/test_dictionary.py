@@ -2,12 +2,12 @@
 import duckdb
 
 from dti.cli import run_month
-from dti.dictionary import markdown
-from dti.expectations import docs_index
-from dti.paths import inbox_dir, warehouse_path
+from warehouse.dictionary import markdown
+from warehouse.expectations import docs_index
+from domain.paths import inbox_dir, warehouse_path
 from dti.sample_inbox import QLVB_HEADERS
-from dti.paths import REPO_DIR
-from dti.publish import connect_readonly, parquet_dir, snapshot_path
+from domain.paths import REPO_DIR
+from warehouse.publish import connect_readonly, parquet_dir, snapshot_path
 from tests.builders import write_text
 from tests.test_unit_workbooks_to_mart import JUNE
 

@@ -6,12 +6,12 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from dti import reference
+from domain import reference
 from dti.cli import run_month
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import TZ, ReportMonth
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import TZ, ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
-from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
 from tests.builders import dossier, write_text
 
 JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)

@@ -1,7 +1,7 @@
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from dti.expectations import validate_frame
+from warehouse.expectations import validate_frame
 
 
 def test_expectations_catch_a_repeated_key_and_a_score_over_its_maximum():

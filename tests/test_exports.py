@@ -7,12 +7,12 @@ import duckdb
 import pytest
 
 from assets.exports import land_export
-from dti.periods import ReportMonth
+from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
-from dti.textnorm import strip_accents
+from domain.textnorm import strip_accents
 from tests.builders import dossier, write_text, write_xlsx
-from dti.marts import build_unit_measures
-from dti.warehouse import connect
+from warehouse.marts import build_unit_measures
+from warehouse.connection import connect
 
 JUNE = ReportMonth(2024, 6)
 

@@ -5,8 +5,8 @@ import duckdb
 from openpyxl import load_workbook
 
 from dti.cli import run_month
-from dti.feedback import excel_safe, write_feedback
-from dti.paths import inbox_dir, warehouse_path
+from outputs.feedback import excel_safe, write_feedback
+from domain.paths import inbox_dir, warehouse_path
 from dti.sample_inbox import ONESTOP_HEADERS
 from tests.builders import dossier, write_text
 from tests.test_unit_workbooks_to_mart import CHITIEU_ROW, JUNE, write_workbook

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dti import reference
+from domain import reference
 from dti.cli import run_month
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import ReportMonth
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import ReportMonth
 from tests.golden.inbox import write_golden_inbox
 
 JUNE = ReportMonth(2024, 6)

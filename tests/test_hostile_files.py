@@ -27,9 +27,9 @@ def test_billion_laughs_is_refused(tmp_path):
 
 
 def test_hidden_sheet_in_front_is_not_the_form(tmp_path):
-    from dti import reference
-    from dti.periods import ReportMonth
-    from dti.template import criterion_rows, unit_indicator_rows, write_unit_workbook
+    from domain import reference
+    from domain.periods import ReportMonth
+    from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook
     from sources.unit_workbook import read_unit_workbook
 
     path = tmp_path / "PHUONG_8.xlsx"

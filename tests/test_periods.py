@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from dti.periods import ReportMonth, month_of
+from domain.periods import ReportMonth, month_of
 
 
 def test_report_month_window():

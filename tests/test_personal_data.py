@@ -5,10 +5,10 @@ from pathlib import Path
 import duckdb
 
 from dti.cli import run_month
-from dti.feedback import write_feedback
-from dti.report import write_report
-from dti.paths import warehouse_path
-from dti.periods import ReportMonth
+from outputs.feedback import write_feedback
+from outputs.report import write_report
+from domain.paths import warehouse_path
+from domain.periods import ReportMonth
 from dti.sample_inbox import FEEDBACK_HEADERS, ONESTOP_HEADERS
 from tests.builders import dossier, write_text, write_xlsx
 

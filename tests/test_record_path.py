@@ -1,4 +1,4 @@
-"""The record path (dti/landing.py): line numbers, the SQL fast path against Python, odd files, checks in DuckDB."""
+"""The record path (landing/exports.py): line numbers, the SQL fast path against Python, odd files, checks in DuckDB."""
 import os
 import random
 import threading
@@ -11,11 +11,11 @@ import pandera.ibis as pa
 import pytest
 
 from assets.exports import land_export
-from dti.ibis_checks import failing_rows
-from dti.periods import ReportMonth
+from landing.ibis_checks import failing_rows
+from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258
-from dti.vnparse import end_of_day_if_date_only, parse_datetime, parse_number
-from dti.warehouse import connect, sql_text
+from domain.vnparse import end_of_day_if_date_only, parse_datetime, parse_number
+from warehouse.connection import connect, sql_text
 from schemas.exports import ONESTOP
 
 JUNE = ReportMonth(2024, 6)
@@ -131,12 +131,12 @@ def test_blank_lines_and_line_breaks_in_quotes_keep_exact_line_numbers(tmp_path,
 
 @pytest.mark.parametrize("encoding,newline", [(e, "\n") for e in ENCODINGS] + [("utf-8", "\r\n"), ("cp1258", "\r\n")])
 def test_blank_lines_at_the_end_shift_no_row_and_need_no_second_read(tmp_path, monkeypatch, encoding, newline):
-    import dti.landing
+    import landing.exports
 
     def exact_read(*args):
         raise AssertionError("read again in Python")
 
-    monkeypatch.setattr(dti.landing, "rows_in_python", exact_read)
+    monkeypatch.setattr(landing.exports, "rows_in_python", exact_read)
     write(tmp_path, "t.csv", [line("H1"), "H2;1.000031", line("H3", c10="năm chục"), line("H4")], encoding,
           newline=newline, end=newline * 3)
     summary, staged, failures = land(tmp_path)
@@ -175,7 +175,7 @@ def test_the_exact_read_streams_the_rows_read_text_reads(tmp_path, monkeypatch, 
 
 
 def test_windows_1258_is_composed_to_nfc_as_the_library_does():
-    from dti.textnorm import nfc
+    from domain.textnorm import nfc
     from sources.records import cp1258_to_utf8
 
     text = "Phường Thắng Nhì;Trực tuyến;Toàn trình;Ủy ban;Ỷ Ỹ Ự ự ợ ỡ Đ đ – “x”\n"

@@ -1,5 +1,5 @@
 """Issue 14: a `dti run` killed while it holds the warehouse's pool slot, or stopped with SIGTERM/Ctrl+C, does not
-block the next run; waits say what they wait for and end (dti/recovery.py).
+block the next run; waits say what they wait for and end (pipelines/recovery.py).
 
 Runs go through `python -m dti.cli run` in a subprocess, each with a timeout, so that no test can hang.
 """
@@ -20,10 +20,11 @@ import duckdb
 import pytest
 from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
-from dti import recovery
-from dti.periods import ReportMonth
+from domain import faults
+from pipelines import recovery
+from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
-from dti.warehouse import run_lock
+from warehouse.connection import run_lock
 from tests.builders import dossier, set_mtime, unit_workbook, write_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -308,12 +309,12 @@ def test_run_lock_says_who_holds_it_and_times_out(env):
 
 def test_wait_seconds_from_the_environment(monkeypatch):
     monkeypatch.delenv("DTI_WAIT_SECONDS", raising=False)
-    assert recovery.wait_seconds() == recovery.DEFAULT_WAIT_SECONDS
+    assert faults.wait_seconds() == faults.DEFAULT_WAIT_SECONDS
     monkeypatch.setenv("DTI_WAIT_SECONDS", "12,5")
-    assert recovery.wait_seconds() == 12.5
+    assert faults.wait_seconds() == 12.5
     monkeypatch.setenv("DTI_WAIT_SECONDS", "lâu")
-    with pytest.raises(recovery.UserFault) as caught:
-        recovery.wait_seconds()
+    with pytest.raises(faults.UserFault) as caught:
+        faults.wait_seconds()
     assert "DTI_WAIT_SECONDS" in caught.value.message and caught.value.exit_code == 3
 
 

@@ -1,4 +1,4 @@
-from dti import reference
+from domain import reference
 
 
 def test_catalogue_has_the_30_indicators_of_2024():

@@ -4,8 +4,8 @@ import pytest
 from openpyxl import load_workbook
 
 from dti.cli import run_month
-from dti.paths import warehouse_path
-from dti.report import result_text, write_report
+from domain.paths import warehouse_path
+from outputs.report import result_text, write_report
 from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
 
 
@@ -47,7 +47,7 @@ def test_report_reads_back_as_the_marts(two_months, tmp_path):  # noqa: F811
 
 def test_report_on_a_demo_month(env, tmp_path):
     """On a month of the demo's sample inbox: the indicator table is the marts, cell for cell."""
-    from dti.paths import inbox_dir
+    from domain.paths import inbox_dir
     from dti.sample_inbox import write_sample_inbox
 
     write_sample_inbox(inbox_dir(), [JUNE], seed=7)

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from assets.exports import land_export
 from dti.cli import app, run_month
-from dti.marts import build_unit_measures
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import ReportMonth
+from warehouse.marts import build_unit_measures
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import ReportMonth
 from dti.sample_inbox import ACCOUNT_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS
-from dti.warehouse import connect
+from warehouse.connection import connect
 from tests.builders import account, dossier, procedure, unit_workbook, write_text
 
 JUNE, JULY, AUGUST = ReportMonth(2024, 6), ReportMonth(2024, 7), ReportMonth(2024, 8)

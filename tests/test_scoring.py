@@ -1,8 +1,8 @@
 """Each rule type of the DTI engine on hand-worked cases, threshold edges included."""
 import pytest
 
-from dti.scoring import bonus, parts, penalty_unmet_indicators, ratio, reporting, steps, yes_no
-from dti.vnformat import vn_number, vn_pct
+from domain.scoring import bonus, parts, penalty_unmet_indicators, ratio, reporting, steps, yes_no
+from domain.vnformat import vn_number, vn_pct
 
 
 def test_vietnamese_formatting():

@@ -1,6 +1,6 @@
 import pytest
 
-from dti.targets import meets, parse_target
+from domain.targets import meets, parse_target
 
 
 @pytest.mark.parametrize("text, comparator, lower, upper, note", [

@@ -5,9 +5,9 @@ import dagster as dg
 import duckdb
 from openpyxl import load_workbook
 
-from dti.periods import TZ, ReportMonth
+from domain.periods import TZ, ReportMonth
 from dti.sample_inbox import encode_cp1258, write_sample_inbox
-from dti.template import write_templates
+from outputs.template import write_templates
 from pipelines.definitions import defs
 from pipelines.sensors import inbox_sensor
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dti import reference
+from domain import reference
 from dti.cli import run_month
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import TZ, ReportMonth
-from dti.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import TZ, ReportMonth
+from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
 from tests.conftest import CONTRACT_TOOL
 
 JUNE = ReportMonth(2024, 6)

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from dti.units import UnitResolver
+from domain.units import UnitResolver
 
 
 @pytest.fixture(scope="module")

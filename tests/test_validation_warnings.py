@@ -4,8 +4,8 @@ from datetime import datetime
 import duckdb
 
 from dti.cli import run_month
-from dti.paths import inbox_dir, warehouse_path
-from dti.periods import ReportMonth
+from domain.paths import inbox_dir, warehouse_path
+from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
 from tests.builders import dossier, unit_workbook, write_text
 

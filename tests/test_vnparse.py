@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from dti.vnparse import (end_of_day_if_date_only, is_no_data_text, parse_bool, parse_datetime, parse_number)
+from domain.vnparse import (end_of_day_if_date_only, is_no_data_text, parse_bool, parse_datetime, parse_number)
 
 
 @pytest.mark.parametrize("text, grouped, value, pct", [

@@ -1,4 +1,4 @@
-from dti.warehouse import _statements
+from warehouse.connection import _statements
 
 
 def test_sql_files_split_outside_string_literals():

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from dti.periods import ReportMonth
+from domain.periods import ReportMonth
 from dti.sample_inbox import ACCOUNT_HEADERS, FEEDBACK_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS, QLVB_HEADERS
-from dti.template import criterion_rows
+from outputs.template import criterion_rows
 from tests.builders import (account, document, dossier, field_report, procedure, set_mtime, unit_workbook,
                             write_text, write_xlsx)
 

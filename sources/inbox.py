@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from dti.periods import TZ
+from domain.periods import TZ
 from sources.records import read_through
 
 

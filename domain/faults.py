@@ -8,6 +8,8 @@ shows the traceback instead.
 from __future__ import annotations
 
 import errno
+import os
+import signal
 
 import duckdb
 
@@ -81,3 +83,46 @@ def describe(exc: BaseException) -> tuple[str, int] | None:
         if "no space left" in lowered:
             return f"Hết chỗ trên đĩa khi ghi kho dữ liệu: {short_duckdb_message(exc)}", PATH_PROBLEM
     return None
+
+
+# -- waits: a run waits for the run lock or the warehouse's pool slot, never without a limit ---------------
+WAIT_ENV = "DTI_WAIT_SECONDS"
+DEFAULT_WAIT_SECONDS = 300.0
+REMIND_EVERY_SECONDS = 60.0
+
+
+class WaitTimeout(UserFault):
+    """A wait (the run lock, the pool's slot) that passed DTI_WAIT_SECONDS: exit code 4 (domain.faults.BUSY)."""
+
+    exit_code = BUSY
+
+    def __init__(self, message: str):
+        super().__init__(message, BUSY)
+        self.message = message
+        self.exit_code = BUSY
+
+
+class RunStopped(UserFault):
+    """A run stopped by SIGTERM or Ctrl+C, after its Dagster run was marked failed and its slots and lock freed:
+    exit code 128 + the signal's number (130 for Ctrl+C, 143 for SIGTERM)."""
+
+    def __init__(self, message: str, signum: int = signal.SIGTERM):
+        super().__init__(message, 128 + int(signum))
+        self.message = message
+        self.signum = int(signum)
+        self.exit_code = 128 + int(signum)
+
+
+def wait_seconds() -> float:
+    """How long a run waits for the run lock or the pool's slot: DTI_WAIT_SECONDS, default 300."""
+    raw = os.environ.get(WAIT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_WAIT_SECONDS
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also NaN
+        raise UserFault(f"{WAIT_ENV}={raw!r} không hợp lệ: hãy ghi số giây chờ tối đa, ví dụ {WAIT_ENV}=300.",
+                        BAD_INPUT)
+    return value

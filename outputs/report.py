@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from dti.feedback import excel_safe
-from dti.periods import ReportMonth
-from dti.vnformat import vn_number
+from outputs.feedback import excel_safe
+from domain.periods import ReportMonth
+from domain.vnformat import vn_number
 
 STATUS = {"achieved": ("Đạt", "C6EFCE"), "not_achieved": ("Chưa đạt", "FFC7CE"), "no_data": ("Chưa có số liệu", "EDEDED")}
 GROUPS = {"CQS": "I. Nhóm Chính quyền số", "KTS": "II. Nhóm Kinh tế số", "XHS": "III. Nhóm Xã hội số"}

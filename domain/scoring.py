@@ -1,7 +1,7 @@
-"""The DTI score engine: each rubric rule of dti/reference/rubric_rules.csv, evaluated on its figures.
+"""The DTI score engine: each rubric rule of domain/reference/rubric_rules.csv, evaluated on its figures.
 
 A rule gets a criterion's maximum, its parameters and the figures it needs
-(`dti.figures` finds them), and returns the computed score (None where the
+(`domain.figures` finds them), and returns the computed score (None where the
 data cannot decide) and a basis a city official can check by hand.
 Comparisons are exact (SPEC §7): fractions, never rounded floats.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from dti.vnformat import points as _points
-from dti.vnformat import vn_number, vn_pct
+from domain.vnformat import points as _points
+from domain.vnformat import vn_number, vn_pct
 
 
 @dataclass(frozen=True)

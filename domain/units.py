@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dti import reference
-from dti.textnorm import match_key
+from domain import reference
+from domain.textnorm import match_key
 
 _UBND = re.compile(r"^(ubnd|uy ban nhan dan|ủy ban nhân dân|ủy ban nhân dân)\s+")
 
@@ -62,3 +62,9 @@ class UnitResolver:
         if text.upper() in self.codes:
             return text.upper()
         return self._exact.get(unit_key(text)) or self._folded.get(unit_key(text, accents=False))
+
+
+def rubric_of(unit_level: str) -> str | None:
+    """The DTI rubric a unit is scored by: the district one for the city (TPVT), the commune one for a ward or
+    commune; departments have none."""
+    return {"city": "district", "commune": "commune"}.get(unit_level)

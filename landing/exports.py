@@ -29,13 +29,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from dti.failures import FailureLog, to_frame
-from dti.manifest import InboxFile, list_files
-from dti.periods import ReportMonth, month_of
-from dti.units import UnitResolver
-from dti.warehouse import replace_rows, sql_text, transaction
+from domain.failures import FailureLog, to_frame
+from sources.inbox import InboxFile, list_files
+from domain.periods import ReportMonth, month_of
+from domain.units import UnitResolver
+from warehouse.connection import replace_rows, sql_text, transaction
 from schemas.columns import LOOKED_UP, fails_sql, known_spellings, lookup_table, type_value, typed_sql
-from schemas.control import manifest_frame, manifest_record
+from schemas.manifest import manifest_frame, manifest_record
 from schemas.exports import ExportSchema
 from schemas.validation import shown
 from sources.exports import ExportSource
@@ -263,7 +263,7 @@ def settle_rejected_cells(con, table: str, schema: ExportSchema, log: FailureLog
 def run_checks(con, table: str, schema: ExportSchema, month: ReportMonth, log: FailureLog) -> None:
     """The source's pandera checks, compiled by pandera's Ibis backend to SQL and run on the month's typed
     rows; a row that fails is marked (`rejected_cells` = '{}') for the second transaction to delete."""
-    from dti.ibis_checks import failing_rows
+    from landing.ibis_checks import failing_rows
 
     # In this transaction rowids follow the inserts: files in name order, rows in the file's order. That is
     # the rows' position; a failing row's line is the one stored with it.

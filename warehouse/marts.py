@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import duckdb
 
-from dti import reference
-from dti.figures import FigureBook, score_frame
-from dti.periods import ReportMonth
-from dti.warehouse import query, replace_rows, run_sql, transaction
+from domain import reference
+from domain.figures import FigureBook, score_frame
+from domain.periods import ReportMonth
+from warehouse.connection import query, replace_rows, run_sql, transaction
 
 
 def _year_start(month: ReportMonth) -> str:

@@ -10,7 +10,7 @@ import warnings
 
 import dagster as dg
 
-from dti.periods import PERIOD_DAY, TZ, ReportMonth
+from domain.periods import PERIOD_DAY, TZ, ReportMonth
 
 report_months = dg.MonthlyPartitionsDefinition(
     start_date="2023-12-10", day_offset=PERIOD_DAY, timezone=str(TZ), fmt="%Y-%m-%d")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from dti.paths import warehouse_path
+from domain.paths import warehouse_path
 
 MART_TABLES = ("marts.indicator_attainment", "marts.dti_scores", "marts.dti_summary", "marts.submission_status",
                "marts.unit_measures", "quality.validation_failures")

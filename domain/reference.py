@@ -1,12 +1,12 @@
-"""Reference data from the seeds, read from the CSV files in dti/reference/."""
+"""Reference data from the seeds, read from the CSV files in domain/reference/."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dti.paths import REFERENCE_DIR
-from dti.targets import parse_target
+from domain.paths import REFERENCE_DIR
+from domain.targets import parse_target
 
 TARGET_COLUMNS = {"national": "target_national_text", "province": "target_province_text", "city": "target_city_text"}
 SCORED_GROUPS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")  # IX is bonus and penalty

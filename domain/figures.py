@@ -1,6 +1,6 @@
 """Where each DTI criterion's figures come from, and the year-to-date scores of a month (marts.dti_scores).
 
-A criterion's `measure` in dti/reference/rubric_rules.csv is a chain of sources separated by `|`, tried
+A criterion's `measure` in domain/reference/rubric_rules.csv is a chain of sources separated by `|`, tried
 left to right; the first that gives both a numerator and a denominator wins, and the basis names it:
 
 - `exports`            the unit's figures from the exports (marts.unit_measures, year to date);
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dti import scoring
-from dti.scoring import Score
-from dti.vnformat import vn_month
+from domain import scoring
+from domain.scoring import Score
+from domain.vnformat import vn_month
 
 
 @dataclass(frozen=True)

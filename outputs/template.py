@@ -8,8 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dti import reference
-from dti.periods import ReportMonth
+from domain import reference
+from domain.periods import ReportMonth
+from domain.units import rubric_of  # noqa: F401  (callers name it from here too)
 from sources.unit_workbook import HEADERS, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
 
 GENERAL_ITEMS = [
@@ -22,10 +23,6 @@ GENERAL_ITEMS = [
 ]
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
-
-
-def rubric_of(unit_level: str) -> str | None:
-    return {"city": "district", "commune": "commune"}.get(unit_level)
 
 
 def _title(ws, text: str, width: int) -> None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from dti import paths, warehouse
+from domain import paths
+from warehouse.connection import connect
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -18,7 +19,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False):
-        with warehouse.connect(self.file, read_only=read_only) as con:
+        with connect(self.file, read_only=read_only) as con:
             yield con
 
 

@@ -43,7 +43,7 @@ def templates_dir(report_month: str) -> Path:
 
 def writable_dir(folder: Path, setting: str) -> Path:
     """The folder, created if need be; a UserFault naming the setting when it cannot be created or written."""
-    from dti.faults import PATH_PROBLEM, UserFault
+    from domain.faults import PATH_PROBLEM, UserFault
 
     folder = Path(folder)
     try:

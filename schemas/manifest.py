@@ -4,7 +4,7 @@ from datetime import datetime
 import pandas as pd
 from sqlmodel import Field, SQLModel
 
-from dti.manifest import InboxFile
+from sources.inbox import InboxFile
 
 
 class FileManifest(SQLModel):

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from dti.periods import TZ
-from dti.textnorm import match_key
+from domain.periods import TZ
+from domain.textnorm import match_key
 
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+$")

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dti import reference
+from domain import reference
 
 COLUMNS = ["report_month", "source", "file_name", "sheet", "row_number", "column_name", "check_name",
            "failure_value", "message", "responsible_unit"]

@@ -24,7 +24,7 @@ Here:
   failed, its slots are freed, the run lock is released, and `RunStopped` says so.
 
 `WaitTimeout` (exit code 4) and `RunStopped` (exit code 130 for Ctrl+C, 143 for SIGTERM) carry one
-Vietnamese sentence in `.message` and their `.exit_code`, like every `dti.faults.UserFault`.
+Vietnamese sentence in `.message` and their `.exit_code`, like every `domain.faults.UserFault`.
 """
 from __future__ import annotations
 
@@ -38,58 +38,19 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from dti.faults import BAD_INPUT, BUSY, UserFault
+from domain.faults import (  # noqa: F401  the waits are the domain's; named here too
+    REMIND_EVERY_SECONDS, WAIT_ENV, RunStopped, WaitTimeout, wait_seconds)
 
 POOL = "duckdb"
 HOST_TAG, PID_TAG, PID_START_TAG = "dti/host", "dti/pid", "dti/pid_start"
-WAIT_ENV = "DTI_WAIT_SECONDS"
-DEFAULT_WAIT_SECONDS = 300.0
 POLL_SECONDS = 0.5
 RECOVER_EVERY_SECONDS = 2.0
-REMIND_EVERY_SECONDS = 60.0
 # when DAGSTER_HOME's dagster.yaml predates run_monitoring.free_slots_after_run_end_seconds
 FREE_SLOTS_AFTER_RUN_END_SECONDS = 30
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 SIGNAL_NAMES = {signal.SIGINT: "Ctrl+C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 
 Notice = Callable[[str], None]
-
-
-class WaitTimeout(UserFault):
-    """A wait (the run lock, the pool's slot) that passed DTI_WAIT_SECONDS: exit code 4 (dti.faults.BUSY)."""
-
-    exit_code = BUSY
-
-    def __init__(self, message: str):
-        super().__init__(message, BUSY)
-        self.message = message
-        self.exit_code = BUSY
-
-
-class RunStopped(UserFault):
-    """A run stopped by SIGTERM or Ctrl+C, after its Dagster run was marked failed and its slots and lock freed:
-    exit code 128 + the signal's number (130 for Ctrl+C, 143 for SIGTERM)."""
-
-    def __init__(self, message: str, signum: int = signal.SIGTERM):
-        super().__init__(message, 128 + int(signum))
-        self.message = message
-        self.signum = int(signum)
-        self.exit_code = 128 + int(signum)
-
-
-def wait_seconds() -> float:
-    """How long a run waits for the run lock or the pool's slot: DTI_WAIT_SECONDS, default 300."""
-    raw = os.environ.get(WAIT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_WAIT_SECONDS
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        value = -1.0
-    if not value >= 0:  # also NaN
-        raise UserFault(f"{WAIT_ENV}={raw!r} không hợp lệ: hãy ghi số giây chờ tối đa, ví dụ {WAIT_ENV}=300.",
-                        BAD_INPUT)
-    return value
 
 
 # ------------------------------------------------------------------------------------------------ processes
@@ -171,7 +132,7 @@ def describe_run(run, run_id: str = "") -> str:
     month = run.tags.get("report_month") or ""
     if not month and run.tags.get("dagster/partition"):
         try:
-            from dti.periods import ReportMonth
+            from domain.periods import ReportMonth
 
             month = str(ReportMonth.from_partition_key(run.tags["dagster/partition"]))
         except ValueError:

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from dti import reference
-from dti.periods import ReportMonth
+from domain import reference
+from domain.periods import ReportMonth
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SOURCE_NAMES = {"units": "Biểu mẫu đơn vị", "onestop": "Một cửa (hồ sơ TTHC)", "procedures": "Danh mục TTHC",

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from dti.textnorm import match_key, nfc
+from domain.textnorm import match_key, nfc
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _RANGE = re.compile(rf"^{_NUMBER}\s*%?\s*[-–]\s*{_NUMBER}\s*%?")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dti.paths import SQL_DIR, warehouse_path
+from domain.paths import SQL_DIR, warehouse_path
 
 LOCK_WAIT_SECONDS = 600
 # DuckDB's buffer: beyond it, joins, sorts and aggregates spill to a folder beside the warehouse, so that a
@@ -26,10 +26,10 @@ def run_lock(path: Path | None = None, on_wait=None, holder: str = "", timeout: 
 
     The holder writes who it is (`holder`: process, host, month) into the lock file, so that a waiter can say
     what it waits for: `on_wait(message)` gets a Vietnamese line (default: stderr), again every minute. Past
-    `timeout` seconds (default DTI_WAIT_SECONDS, 300) `dti.recovery.WaitTimeout` (exit code 4). The lock is
+    `timeout` seconds (default DTI_WAIT_SECONDS, 300) `domain.faults.WaitTimeout` (exit code 4). The lock is
     the kernel's (flock): a holder killed by SIGKILL leaves no lock behind.
     """
-    from dti.recovery import REMIND_EVERY_SECONDS, WAIT_ENV, WaitTimeout, wait_seconds
+    from domain.faults import REMIND_EVERY_SECONDS, WAIT_ENV, WaitTimeout, wait_seconds
 
     path = Path(path or warehouse_path())
     path.parent.mkdir(parents=True, exist_ok=True)

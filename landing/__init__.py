@@ -1,0 +1,1 @@
+"""Landing: export files and unit workbooks typed, checked and written to staging."""
