@@ -301,8 +301,7 @@ def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (ho
         except Exception:  # noqa: BLE001
             pass
     if not ok:
-        raise UserFault(f"Kỳ {month}: có bước chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
-                        f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
+        raise _run_failed(month)
     _say(f"Xong trong {time.monotonic() - started:.1f} giây.")
     _said_written([p for p in (warehouse, snapshot_path(warehouse), parquet_dir(warehouse)) if p.exists()])
 
@@ -320,11 +319,19 @@ def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
     _said_written(written, f"Đã tạo {len(written)} biểu mẫu:")
 
 
-def _no_warehouse_message() -> str:
+def _require_snapshot() -> None:
+    """Readers open the published snapshot; before any month was published there is nothing to read."""
     from warehouse.publish import snapshot_path
 
-    return (f"Chưa có kho dữ liệu để đọc ({snapshot_path()}): chưa kỳ nào chạy xong với DTI_WAREHOUSE="
-            f"{paths.warehouse_path()}; hãy chạy dti run YYYY-MM trước (hoặc đặt DTI_WAREHOUSE cho đúng kho).")
+    if not snapshot_path().exists():
+        raise UserFault(f"Chưa có kho dữ liệu để đọc ({snapshot_path()}): chưa kỳ nào chạy xong với DTI_WAREHOUSE="
+                        f"{paths.warehouse_path()}; hãy chạy dti run YYYY-MM trước (hoặc đặt DTI_WAREHOUSE cho đúng "
+                        f"kho).", NOTHING_TO_DO)
+
+
+def _run_failed(month: ReportMonth) -> UserFault:
+    return UserFault(f"Kỳ {month}: có bước chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
+                     f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
 
 
 @contextmanager
@@ -333,10 +340,9 @@ def published_month(month: ReportMonth):
     marts.dti_summary) a UserFault with exit code 2, before anything is written."""
     import duckdb
 
-    from warehouse.publish import connect_readonly, snapshot_path
+    from warehouse.publish import connect_readonly
 
-    if not snapshot_path().exists():
-        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
+    _require_snapshot()
     con = connect_readonly()
     try:
         try:
@@ -414,10 +420,9 @@ def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: fr
     """Truy vấn bản sao chỉ đọc của kho (không bao giờ chặn hay bị chặn bởi một lần chạy)."""
     import duckdb
 
-    from warehouse.publish import connect_readonly, snapshot_path
+    from warehouse.publish import connect_readonly
 
-    if not snapshot_path().exists():
-        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
+    _require_snapshot()
     with connect_readonly() as con:
         try:
             cursor = con.execute(statement)
@@ -443,10 +448,9 @@ def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: fr
 def docs(out: Path = typer.Option(paths.REPO_DIR / "docs" / "data_dictionary.md", help="Tệp Markdown")) -> None:
     """Viết từ điển dữ liệu (docs/data_dictionary.md) từ chú thích trong kho."""
     from warehouse.dictionary import markdown
-    from warehouse.publish import connect_readonly, snapshot_path
+    from warehouse.publish import connect_readonly
 
-    if not snapshot_path().exists():
-        raise UserFault(_no_warehouse_message(), NOTHING_TO_DO)
+    _require_snapshot()
     paths.writable_dir(out.parent, "--out")
     with connect_readonly() as con:
         out.write_text(markdown(con), encoding="utf-8")
@@ -470,8 +474,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     for month in month_list:
         _say(f"Chạy kỳ {month} ...")
         if not run_month(month):
-            raise UserFault(f"Kỳ {month} chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
-                            f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
+            raise _run_failed(month)
         print_month_summary(month)
     from outputs.feedback import write_feedback
     from warehouse.publish import parquet_dir, snapshot_path

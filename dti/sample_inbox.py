@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from domain import reference
+from domain.scoring import parse_parts
 from domain.periods import ReportMonth
 from domain.textnorm import strip_accents
 from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
@@ -330,7 +331,7 @@ class SampleWriter:
             ws.cell(5, 4, "không rõ")  # not a number
         if "DTI" in wb.sheetnames:
             ws = wb["DTI"]
-            parts = {c.criterion_code: len(c.params.split("|"))
+            parts = {c.criterion_code: len(parse_parts(c.params))
                      for c in criterion_rows(rubric_of(unit.level)).itertuples(index=False) if c.rule == "parts"}
             for row in range(4, ws.max_row + 1):
                 max_points = ws.cell(row, 3).value

@@ -10,6 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain import reference
 from domain.periods import ReportMonth
+from domain.scoring import parse_parts
 from domain.units import rubric_of  # noqa: F401  (callers name it from here too)
 from sources.unit_workbook import HEADERS, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
 
@@ -51,8 +52,8 @@ def _decimal_validation(ws, cells: str, minimum: float = 0, maximum: float | Non
 
 def _parts_prompt(params: str, cell: str) -> DataValidation:
     """The input prompt of a criterion scored in parts (SPEC §7 Parts); Excel shows at most 255 characters."""
-    labels = [part.split(":")[0] for part in params.split("|")]
-    ratio = [part.split(":")[0] for part in params.split("|") if part.endswith(":ratio")]
+    parts = parse_parts(params)
+    labels, ratio = [label for label, _, _ in parts], any(is_ratio for _, _, is_ratio in parts)
     text = (f"{len(labels)} phần: " + "; ".join(f"({i}) {label}" for i, label in enumerate(labels, 1))
             + ". Ghi Có/Không cho từng phần, cách nhau dấu chấm phẩy (ví dụ: Có; Không); một Có/Không là cho"
               " mọi phần."

@@ -5,6 +5,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from domain.failures import FailureLog
+from domain.scoring import parse_parts
 from domain.vnparse import Number, is_blank, is_no_data_text, parse_bool, parse_number
 from schemas.validation import non_negative, validate
 from sources.unit_workbook import DISPLAY, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
@@ -125,7 +126,7 @@ def part_answers(raw: object) -> list[bool] | None:
 
 def parts_allowed(criteria: pd.DataFrame) -> dict[str, int]:
     """How many answers each criterion's Trả lời may hold: its parts for a `parts` rule, else one."""
-    return {row.criterion_code: (len(row.params.split("|")) if row.rule == "parts" else 1)
+    return {row.criterion_code: (len(parse_parts(row.params)) if row.rule == "parts" else 1)
             for row in criteria.itertuples(index=False)}
 
 

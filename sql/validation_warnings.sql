@@ -11,7 +11,8 @@ delete from quality.validation_warnings where report_month = $report_month;
 insert into quality.validation_warnings by name
 with declared as (  -- the month's current ChiTieu rows of the indicators units report themselves
     select d.*, case when d.numerator is not null and d.denominator > 0
-                     then d.numerator * 100.0 / d.denominator end as figures_pct
+                     then d.numerator * 100.0 / d.denominator end as figures_pct,
+           coalesce(figures_pct, d.value_pct) as pct  -- the share the unit's row stands for
     from staging.unit_indicators d
     where d.report_month = $report_month and d.is_current
 ),
@@ -32,29 +33,24 @@ declared_previous as (
     select unit_code, indicator_code, pct from declared_history where pct is not null
     qualify row_number() over (partition by unit_code, indicator_code order by report_month desc) = 1
 ),
-declared_rows as (
-    select d.unit_code, d.indicator_code, d.file_name, d.row_number, d.numerator, d.denominator, d.value_pct,
-           d.figures_pct, coalesce(d.figures_pct, d.value_pct) as pct
-    from declared d
-),
 unit_warnings as (
     select 'units' as source, file_name, 'ChiTieu' as sheet, row_number, 'Kết quả (%)' as column_name,
            'bare_percentage' as check_name, value_pct::varchar as failure_value, unit_code as responsible_unit,
            value_pct as value, null::double as baseline,
            'Chỉ tiêu ' || indicator_code || ' chỉ có tỷ lệ ' || value_pct || '%, không có tử số/mẫu số: số liệu '
                || 'được ghi nhận nhưng không cộng vào số liệu toàn thành phố. Đề nghị bổ sung tử số và mẫu số.' as message
-    from declared_rows where numerator is null and value_pct is not null
+    from declared where numerator is null and value_pct is not null
     union all
     select 'units', file_name, 'ChiTieu', row_number, 'Kết quả (%)', 'pct_contradicts_figures', value_pct::varchar,
            unit_code, value_pct, figures_pct,
            'Chỉ tiêu ' || indicator_code || ': Kết quả (%) ghi ' || value_pct || '% nhưng tử số/mẫu số cho '
                || round(figures_pct, 2) || '%: dùng tử số/mẫu số. Đề nghị kiểm tra lại.'
-    from declared_rows where figures_pct is not null and value_pct is not null and abs(value_pct - figures_pct) >= 0.01
+    from declared where figures_pct is not null and value_pct is not null and abs(value_pct - figures_pct) >= 0.01
     union all
     select 'units', file_name, 'ChiTieu', row_number, 'Kết quả (%)', 'above_100', round(pct, 2)::varchar,
            unit_code, pct, 100,
            'Chỉ tiêu ' || indicator_code || ' vượt 100% (' || round(pct, 2) || '%). Đề nghị kiểm tra lại số liệu.'
-    from declared_rows where pct > 100
+    from declared where pct > 100
     union all
     select 'units', r.file_name, 'ChiTieu', r.row_number, case s.figure when 'numerator' then 'Tử số' else 'Mẫu số' end,
            'outlier_zscore', (case s.figure when 'numerator' then r.numerator else r.denominator end)::varchar,
@@ -63,7 +59,7 @@ unit_warnings as (
                || ' ' || (case s.figure when 'numerator' then r.numerator else r.denominator end)
                || ' khác xa các tháng trước trong năm (trung bình ' || round(s.mean, 2) || ', độ lệch chuẩn '
                || round(s.sd, 2) || '). Số liệu vẫn được ghi nhận; đề nghị đơn vị xác nhận.'
-    from declared_rows r join declared_stats s using (unit_code, indicator_code)
+    from declared r join declared_stats s using (unit_code, indicator_code)
     where s.months >= 3 and s.sd > 0
       and abs((case s.figure when 'numerator' then r.numerator else r.denominator end) - s.mean) >= 3 * s.sd
     union all
@@ -71,7 +67,7 @@ unit_warnings as (
            r.unit_code, r.pct, p.pct,
            'Chỉ tiêu ' || r.indicator_code || ': tỷ lệ ' || round(r.pct, 2) || '% thay đổi hơn 30 điểm so với tháng '
                || 'trước (' || round(p.pct, 2) || '%). Số liệu vẫn được ghi nhận; đề nghị đơn vị xác nhận.'
-    from declared_rows r join declared_previous p using (unit_code, indicator_code)
+    from declared r join declared_previous p using (unit_code, indicator_code)
     where r.pct is not null and abs(r.pct - p.pct) > 30
 ),
 measures as (  -- the exports' figures of the month (not carried ones), and the unit's earlier months
