@@ -44,7 +44,7 @@ def _land_as_the_warehouse_would(months: list[ReportMonth]) -> None:
 @pytest.fixture
 def home(env):
     """`env` with DAGSTER_HOME made as `dti` makes it (with the repository's dagster.yaml)."""
-    from dti.cli import ensure_dagster_home
+    from pipelines.launch import ensure_dagster_home
 
     ensure_dagster_home()
     return env
@@ -169,7 +169,7 @@ def test_descriptions_say_which_report_month_a_partition_is():
 
 
 def test_a_run_names_its_report_month_in_tags_metadata_and_check_results(env):
-    from dti.cli import run_month
+    from pipelines.launch import run_month
 
     inbox = env / "inbox"
     _inbox_month(inbox, JUNE, bad_row=True)  # 31/02/2024 does not exist: one failure, told in Vietnamese

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from outputs.dashboard_data import STATUS_LABELS
 from domain.paths import REPO_DIR
 from warehouse.publish import snapshot_path

@@ -7,7 +7,7 @@ import sys
 
 import duckdb
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
 from dti.sample_inbox import write_sample_inbox

@@ -1,7 +1,7 @@
 """Every table and column analysts read is documented in DuckDB itself, and docs/ says the same."""
 import duckdb
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from warehouse.dictionary import markdown
 from warehouse.expectations import docs_index
 from domain.paths import inbox_dir, warehouse_path

@@ -4,7 +4,7 @@ from datetime import datetime
 import duckdb
 from openpyxl import load_workbook
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from outputs.feedback import excel_safe, write_feedback
 from domain.paths import inbox_dir, warehouse_path
 from dti.sample_inbox import ONESTOP_HEADERS

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from domain import reference
-from dti.cli import run_month
+from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
 from tests.golden.inbox import write_golden_inbox

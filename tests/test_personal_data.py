@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from outputs.feedback import write_feedback
 from outputs.report import write_report
 from domain.paths import warehouse_path

@@ -21,7 +21,8 @@ import pytest
 from dagster._core.storage.dagster_run import DagsterRun, DagsterRunStatus
 
 from domain import faults
-from pipelines import recovery
+from domain.faults import WaitTimeout
+from pipelines import pool_waits, recovery
 from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
 from warehouse.connection import run_lock
@@ -267,8 +268,8 @@ def test_recover_fails_only_dead_runs_of_this_host(env):
         # a live holder is waited for, named, and the wait ends with WaitTimeout (exit code 4)
         assert storage.claim_concurrency_slot(recovery.POOL, live_here, "onestop").is_claimed
         started = time.monotonic()
-        with pytest.raises(recovery.WaitTimeout) as caught:
-            recovery.wait_for_pool(instance, "2024-06", said.append, timeout=1)
+        with pytest.raises(WaitTimeout) as caught:
+            pool_waits.wait_for_pool(instance, "2024-06", said.append, timeout=1)
         assert time.monotonic() - started < 10
         assert caught.value.exit_code == 4 and f"kill {live.pid}" in caught.value.message
         assert any(f"tiến trình {live.pid}" in line and "chờ đến lượt" in line for line in said)
@@ -277,7 +278,7 @@ def test_recover_fails_only_dead_runs_of_this_host(env):
         # once the holder's process is gone, the wait recovers it and returns
         live.kill()
         live.wait(10)
-        recovery.wait_for_pool(instance, "2024-06", said.append, timeout=10)
+        pool_waits.wait_for_pool(instance, "2024-06", said.append, timeout=10)
         assert instance.get_run_by_id(live_here).status == DagsterRunStatus.FAILURE
         assert not held_by(instance)
 
@@ -296,7 +297,7 @@ def test_run_lock_says_who_holds_it_and_times_out(env):
     said = []
     with run_lock(warehouse, holder="tiến trình 4242 trên máy kiem-thu, kỳ 2024-06"):
         started = time.monotonic()
-        with pytest.raises(recovery.WaitTimeout) as caught:
+        with pytest.raises(WaitTimeout) as caught:
             with run_lock(warehouse, on_wait=said.append, timeout=0.6):
                 pytest.fail("got a lock that is held")
         assert time.monotonic() - started < 5

@@ -3,7 +3,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from domain.paths import warehouse_path
 from outputs.report import result_text, write_report
 from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)

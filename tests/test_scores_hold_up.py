@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assets.exports import land_export
-from dti.cli import app, run_month
+from dti.cli import app
+from pipelines.launch import run_month
 from warehouse.marts import build_unit_measures
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth

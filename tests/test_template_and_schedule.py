@@ -88,7 +88,7 @@ def test_the_executor_follows_the_months_size(tmp_path, monkeypatch):
 
 
 def test_a_large_month_runs_each_step_in_a_process_of_its_own(env, monkeypatch):
-    from dti.cli import run_month
+    from pipelines.launch import run_month
     from dti.sample_inbox import ONESTOP_HEADERS
     from pipelines import jobs
 

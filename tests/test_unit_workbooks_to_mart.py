@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain import reference
-from dti.cli import run_month
+from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import TZ, ReportMonth
 from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook

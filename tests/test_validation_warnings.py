@@ -3,7 +3,7 @@ from datetime import datetime
 
 import duckdb
 
-from dti.cli import run_month
+from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
 from dti.sample_inbox import ONESTOP_HEADERS
