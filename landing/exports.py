@@ -1,7 +1,7 @@
 """Landing a month of one export source in the warehouse: read, type, check and store inside DuckDB.
 
 For each file (in name order):
-1. before the transaction, the reader sniffs it (`sources.records`), and `type_value` types once each the
+1. before the transaction, the reader sniffs it (`sources.text_layout`), and `type_value` types once each the
    spellings of units, enumerations and yes/no that the reference data and the file's first rows hold;
 2. one INSERT … SELECT from `read_csv` (or the Arrow table of an xlsx file) types every cell on the SQL fast
    path and keeps, for a row with a cell it could not type, that row's cells as text (`rejected_cells`);
@@ -39,10 +39,11 @@ from schemas.manifest import manifest_frame, manifest_record
 from schemas.exports import ExportSchema
 from schemas.validation import shown
 from sources.exports import ExportSource
-from sources.records import (ExactRows, ExcelRows, TextLayout, blank_tail, field_sql, is_excel, is_text,
-                             needs_transcoding, opened, read_csv_sql, read_excel_rows, read_through, sniff_text,
-                             streamed)
-from sources.tabular import SUFFIXES, UnreadableFile
+from sources.excel import ExcelRows, read_excel_rows
+from sources.formats import SUFFIXES, UnreadableFile, is_excel, is_text
+from sources.records import ExactRows, read_through
+from sources.text_layout import TextLayout, field_sql, needs_transcoding, read_csv_sql, sniff_text, streamed
+from sources.transcode import blank_tail, opened
 
 REJECTS = "_rejects"    # DuckDB's tables of the lines read_csv left out
 SAMPLE_ROWS = 100_000   # a file's first rows, whose spellings join the reference data's on the fast path

@@ -27,7 +27,7 @@ from domain.periods import ReportMonth
 from warehouse.publish import snapshot_path
 from pipelines.jobs import execution_config, monthly_job
 from assets.partitions import REPORT_MONTH_TAG
-from sources.tabular import EXCEL_SUFFIXES, SUFFIXES
+from sources.formats import EXCEL_SUFFIXES, SUFFIXES
 
 CURSOR_VERSION = 2
 State = dict[str, list]  # {"2024-06/units/TPVT.xlsx": [size in bytes, "2024-06-11T08:30:00.123456"]}

@@ -19,7 +19,7 @@ from warehouse.publish import snapshot_path
 from dti.sample_inbox import ONESTOP_HEADERS
 from warehouse.connection import connect, replace_rows
 from schemas.manifest import manifest_frame, manifest_record
-from sources.tabular import SUFFIXES
+from sources.formats import SUFFIXES
 from tests.builders import dossier, write_text
 
 JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)

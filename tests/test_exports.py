@@ -239,11 +239,12 @@ def test_field_reports_and_leaders_by_hand(tmp_path):
 
 
 def test_utf16_without_bom_and_a_binary_file(tmp_path):
-    from sources.tabular import UnreadableFile, decode, read_text
+    from sources.formats import UnreadableFile
+    from sources.text_layout import decode, sniff_text
 
     text = "Mã hồ sơ\tĐơn vị\nH1\tPhường 8\n"
     assert decode(text.encode("utf-16-le")) == (text, "utf_16_le")
     junk = tmp_path / "x.csv"
     junk.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(UnreadableFile):
-        read_text(junk, {"dossier_id": ("Mã hồ sơ",)}, ("dossier_id",))
+        sniff_text(junk, {"dossier_id": ("Mã hồ sơ",)}, ("dossier_id",))

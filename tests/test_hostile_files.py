@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from sources.exports import ONESTOP
-from sources.records import read_excel_rows
-from sources.tabular import UnreadableFile
+from sources.excel import read_excel_rows
+from sources.formats import UnreadableFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import faults  # noqa: E402  (the fault script builds the hostile files)

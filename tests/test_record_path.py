@@ -1,4 +1,6 @@
 """The record path (landing/exports.py): line numbers, the SQL fast path against Python, odd files, checks in DuckDB."""
+import csv
+import io
 import os
 import random
 import threading
@@ -145,15 +147,36 @@ def test_blank_lines_at_the_end_shift_no_row_and_need_no_second_read(tmp_path, m
     assert (summary["rows_read"], summary["rows_loaded"]) == (4, 2)
 
 
+def read_whole(path, layout, columns):
+    """The reference the streamed read must equal: the whole file decoded at once, read by the csv module."""
+    from types import SimpleNamespace
+
+    from sources.text_layout import decode
+
+    lines = decode(path.read_bytes())[0].splitlines()
+    reader = csv.reader(io.StringIO("\n".join(lines[layout.header_row:])), delimiter=layout.delimiter)
+    rows, malformed, last = [], [], layout.header_row
+    for cells in reader:
+        first, last = last + 1, layout.header_row + reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != layout.width:
+            malformed.append((first, len(cells)))
+            continue
+        rows.append((first, {c: (cells[layout.positions[c]].strip() or None) if c in layout.positions else None
+                             for c in columns}))
+    return SimpleNamespace(rows=rows, malformed=malformed)
+
+
 @pytest.mark.parametrize("encoding,newline", [("utf-8-sig", "\n"), ("cp1258", "\r\n"), ("utf-16", "\n"),
                                               ("utf-8", "\r")])
-def test_the_exact_read_streams_the_rows_read_text_reads(tmp_path, monkeypatch, encoding, newline):
+def test_the_exact_read_streams_the_rows_the_whole_file_holds(tmp_path, monkeypatch, encoding, newline):
     """The way a file with blank lines or line breaks in quotes is read: in batches (a province's file must not
-    sit whole in Python), with read_text's rows, values and line numbers."""
+    sit whole in Python), with the rows, values and line numbers of the whole file read at once."""
     import sources.records
     from sources.exports import ONESTOP as SOURCE
-    from sources.records import ExactRows, sniff_text, streamed
-    from sources.tabular import read_text
+    from sources.records import ExactRows
+    from sources.text_layout import sniff_text, streamed
 
     monkeypatch.setattr(sources.records, "EXACT_BATCH_ROWS", 2)
     quoted = line("H2").replace("Nguyễn Văn Dân", '"Nguyễn\nVăn; Dân"')
@@ -166,17 +189,17 @@ def test_the_exact_read_streams_the_rows_read_text_reads(tmp_path, monkeypatch, 
     layout = streamed(layout) if encoding in ("cp1258", "utf-16") else layout
     exact = ExactRows(layout, list(SOURCE.headers))
     batches = list(exact.batches())
-    expected = read_text(path, SOURCE.headers, SOURCE.required)
+    expected = read_whole(path, layout, list(SOURCE.headers))
     assert len(batches) == 3 and exact.rows == len(expected.rows) == 5
     got = [(row.pop("row_number"), row) for batch in batches for row in batch.to_pylist()]
-    assert got == [(n, {c: values.get(c) for c in SOURCE.headers}) for n, values in expected.rows]
+    assert got == expected.rows
     assert [n for n, _ in got] == [4, 6, 10, 12, 13]   # 1 title, 2 and 5 blank, 3 header, 6-7 H2, 8 spaces
     assert exact.malformed == expected.malformed == [(9, 2)]
 
 
 def test_windows_1258_is_composed_to_nfc_as_the_library_does():
     from domain.textnorm import nfc
-    from sources.records import cp1258_to_utf8
+    from sources.transcode import cp1258_to_utf8
 
     text = "Phường Thắng Nhì;Trực tuyến;Toàn trình;Ủy ban;Ỷ Ỹ Ự ự ợ ỡ Đ đ – “x”\n"
     assert cp1258(text) == encode_cp1258(text) and cp1258_to_utf8(encode_cp1258(text)) == text.encode("utf-8")
@@ -193,7 +216,8 @@ def test_windows_1258_is_composed_to_nfc_as_the_library_does():
 def test_a_pipe_feed_ends_with_its_statement_whatever_happens(tmp_path):
     """The thread that feeds DuckDB a transcoded file stops when the statement fails, stops early or never
     opens the pipe, and leaves no descriptor open."""
-    from sources.records import opened, read_csv_sql, sniff_text, streamed
+    from sources.text_layout import read_csv_sql, sniff_text, streamed
+    from sources.transcode import opened
     from sources.exports import ONESTOP as SOURCE
 
     path = write(tmp_path, "p.csv", [line(f"H{i}") for i in range(40_000)], "cp1258")   # > the pipe's buffer
