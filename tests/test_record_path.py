@@ -1,4 +1,4 @@
-"""The record path (landing/exports.py): line numbers, the SQL fast path against Python, odd files, checks in DuckDB."""
+"""The record path (landing/exports.py, landing/export_file.py): line numbers, the SQL fast path against Python, odd files, checks in DuckDB."""
 import csv
 import io
 import os
@@ -133,12 +133,12 @@ def test_blank_lines_and_line_breaks_in_quotes_keep_exact_line_numbers(tmp_path,
 
 @pytest.mark.parametrize("encoding,newline", [(e, "\n") for e in ENCODINGS] + [("utf-8", "\r\n"), ("cp1258", "\r\n")])
 def test_blank_lines_at_the_end_shift_no_row_and_need_no_second_read(tmp_path, monkeypatch, encoding, newline):
-    import landing.exports
+    import landing.export_file
 
     def exact_read(*args):
         raise AssertionError("read again in Python")
 
-    monkeypatch.setattr(landing.exports, "rows_in_python", exact_read)
+    monkeypatch.setattr(landing.export_file, "rows_in_python", exact_read)
     write(tmp_path, "t.csv", [line("H1"), "H2;1.000031", line("H3", c10="năm chục"), line("H4")], encoding,
           newline=newline, end=newline * 3)
     summary, staged, failures = land(tmp_path)
