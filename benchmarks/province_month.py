@@ -18,11 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from domain.periods import ReportMonth
+from sources.exports import ONESTOP
 
-HEADERS = ["Mã hồ sơ", "Mã TTHC", "Đơn vị xử lý", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
-           "Hình thức nộp", "Nộp từ xa", "Mức độ DVC", "Xác thực VNeID", "Phí, lệ phí (đồng)",
-           "Thanh toán trực tuyến", "Số hóa kết quả", "Tái sử dụng dữ liệu số hóa", "Họ tên người nộp",
-           "Số CCCD", "Số điện thoại"]
+HEADERS = ONESTOP.written_headers  # every SPEC §3.1 column, the personal ones included
 TITLE_LINES = 2          # the title and a blank line: the header is line 3, the first row line 4
 UNIT_SPELLINGS = ["UBND Phường 1", "Phường 2", "P.3", "UBND phường 4", "Phường 5", "Phường 7", "Pường 8",
                   "Phường 9", "PHƯỜNG 10", "Phường 11", "Phường 12", "Phường Thắng Nhì", "Phường Thắng Tam",

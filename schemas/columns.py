@@ -19,9 +19,9 @@ from domain.vnparse import Number, end_of_day_if_date_only, is_blank, parse_bool
 @dataclass(frozen=True)
 class Col:
     kind: str             # id | text | unit | datetime | deadline | bool | money | enum
-    display: str          # the header as the unit knows it, for failure rows
     required: bool = False
     enum: str = ""        # enumerations.csv name, for kind "enum"
+    display: str = ""     # the header as the unit knows it, for failure rows (ExportSchema.of)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ it blames and the column its message shows as expected.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ibis
 import pandera.backends.ibis.builtin_checks  # noqa: F401  the built-in checks' Ibis forms, before any check is made
@@ -19,6 +19,7 @@ import pandera.ibis as pa
 
 from domain.periods import ReportMonth
 from schemas.columns import Col
+from sources import exports as sources
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ class ExportSchema:
     unique: bool = True                        # a key seen again in the month is rejected (first kept)
     snapshot: bool = False                     # keyed across files: the newest file's row wins
     order_checks: tuple[OrderCheck, ...] = ()
+
+    @classmethod
+    def of(cls, source: sources.ExportSource, columns: dict[str, Col], **rules) -> ExportSchema:
+        """The schema of `source`: a failure row names each column by the first header spelling the source
+        accepts (`sources/exports.py`, the one table of header spellings)."""
+        if list(columns) != list(source.headers):
+            raise ValueError(f"{source.name}: the schema's columns are not the source's")
+        return cls({name: replace(col, display=source.headers[name][0]) for name, col in columns.items()}, **rules)
 
     def checks(self, month: ReportMonth) -> pa.DataFrameSchema:
         columns = {}
@@ -95,72 +104,72 @@ def _not_before(later: str, earlier: str, date_only_same_day: bool = False):
     return check
 
 
-ONESTOP = ExportSchema({
-    "dossier_id": Col("id", "Mã hồ sơ", required=True),
-    "procedure_code": Col("id", "Mã TTHC", required=True),
-    "unit_code": Col("unit", "Đơn vị xử lý", required=True),
-    "received_at": Col("datetime", "Ngày tiếp nhận", required=True),
-    "due_at": Col("deadline", "Ngày hẹn trả"),
-    "resolved_at": Col("datetime", "Ngày có kết quả"),
-    "channel": Col("enum", "Hình thức nộp", required=True, enum="submission_channel"),
-    "remote": Col("bool", "Nộp từ xa"),
-    "service_level": Col("enum", "Mức độ DVC", enum="service_level"),
-    "vneid": Col("bool", "Xác thực VNeID"),
-    "fee": Col("money", "Phí, lệ phí (đồng)"),
-    "paid_online": Col("bool", "Thanh toán trực tuyến"),
-    "result_digitised": Col("bool", "Số hóa kết quả"),
-    "data_reused": Col("bool", "Tái sử dụng dữ liệu số hóa"),
+ONESTOP = ExportSchema.of(sources.ONESTOP, {
+    "dossier_id": Col("id", required=True),
+    "procedure_code": Col("id", required=True),
+    "unit_code": Col("unit", required=True),
+    "received_at": Col("datetime", required=True),
+    "due_at": Col("deadline"),
+    "resolved_at": Col("datetime"),
+    "channel": Col("enum", required=True, enum="submission_channel"),
+    "remote": Col("bool"),
+    "service_level": Col("enum", enum="service_level"),
+    "vneid": Col("bool"),
+    "fee": Col("money"),
+    "paid_online": Col("bool"),
+    "result_digitised": Col("bool"),
+    "data_reused": Col("bool"),
 }, key="dossier_id", month_column="received_at", order_checks=(
     OrderCheck("resolved_before_received", "resolved_at", "received_at", date_only_same_day=True),
     OrderCheck("due_before_received", "due_at", "received_at"),
 ))
 
-PROCEDURES = ExportSchema({
-    "procedure_code": Col("id", "Mã TTHC", required=True),
-    "procedure_name": Col("text", "Tên TTHC"),
-    "level": Col("enum", "Cấp thực hiện", required=True, enum="procedure_level"),
-    "service_level": Col("enum", "Mức độ DVC", required=True, enum="service_level"),
-    "eligible_full": Col("bool", "Đủ điều kiện toàn trình"),
-    "integrated": Col("bool", "Tích hợp DVCQG"),
-    "has_fee": Col("bool", "Có phí, lệ phí"),
+PROCEDURES = ExportSchema.of(sources.PROCEDURES, {
+    "procedure_code": Col("id", required=True),
+    "procedure_name": Col("text"),
+    "level": Col("enum", required=True, enum="procedure_level"),
+    "service_level": Col("enum", required=True, enum="service_level"),
+    "eligible_full": Col("bool"),
+    "integrated": Col("bool"),
+    "has_fee": Col("bool"),
 }, key="procedure_code", month_column=None, snapshot=True)
 
-QLVB = ExportSchema({
-    "doc_number": Col("id", "Số, ký hiệu", required=True),
-    "doc_date": Col("datetime", "Ngày văn bản", required=True),
-    "direction": Col("enum", "Loại", required=True, enum="document_direction"),
-    "unit_code": Col("unit", "Đơn vị", required=True),
-    "secrecy": Col("enum", "Độ mật", enum="secrecy"),
-    "on_software": Col("bool", "Xử lý trên phần mềm"),
-    "interlinked": Col("bool", "Gửi liên thông"),
-    "signed_personal": Col("bool", "Ký số cá nhân"),
-    "signed_org": Col("bool", "Ký số tổ chức"),
-    "has_appendix": Col("bool", "Có phụ lục"),
-    "appendix_signed": Col("bool", "Phụ lục được ký số"),
-    "paper": Col("bool", "Nhận bản giấy"),
-    "digitised": Col("bool", "Đã số hóa"),
-    "subject": Col("text", "Lĩnh vực"),
-    "signer": Col("text", "Người ký"),
+QLVB = ExportSchema.of(sources.QLVB, {
+    "doc_number": Col("id", required=True),
+    "doc_date": Col("datetime", required=True),
+    "direction": Col("enum", required=True, enum="document_direction"),
+    "unit_code": Col("unit", required=True),
+    "secrecy": Col("enum", enum="secrecy"),
+    "on_software": Col("bool"),
+    "interlinked": Col("bool"),
+    "signed_personal": Col("bool"),
+    "signed_org": Col("bool"),
+    "has_appendix": Col("bool"),
+    "appendix_signed": Col("bool"),
+    "paper": Col("bool"),
+    "digitised": Col("bool"),
+    "subject": Col("text"),
+    "signer": Col("text"),
 }, key="doc_number", month_column="doc_date", unique=False)  # numbers repeat: an incoming one is its sender's
 
-IOC_FEEDBACK = ExportSchema({
-    "report_id": Col("id", "Mã phản ánh", required=True),
-    "unit_code": Col("unit", "Đơn vị xử lý", required=True),
-    "received_at": Col("datetime", "Ngày tiếp nhận", required=True),
-    "due_at": Col("deadline", "Hạn xử lý", required=True),
-    "completed_at": Col("datetime", "Ngày hoàn thành"),
-    "status": Col("text", "Trạng thái"),
+IOC_FEEDBACK = ExportSchema.of(sources.IOC_FEEDBACK, {
+    "report_id": Col("id", required=True),
+    "unit_code": Col("unit", required=True),
+    "received_at": Col("datetime", required=True),
+    "due_at": Col("deadline", required=True),
+    "completed_at": Col("datetime"),
+    "status": Col("text"),
 }, key="report_id", month_column="received_at", order_checks=(
     OrderCheck("completed_before_received", "completed_at", "received_at", date_only_same_day=True),
     OrderCheck("deadline_before_received", "due_at", "received_at"),
 ))
 
-IOC_ACCOUNTS = ExportSchema({
-    "account": Col("id", "Tài khoản", required=True),
-    "official_name": Col("text", "Họ tên"),
-    "unit_code": Col("unit", "Đơn vị", required=True),
-    "position": Col("text", "Chức vụ"),
-    "is_leader": Col("bool", "Lãnh đạo"),
-    "status": Col("enum", "Trạng thái", required=True, enum="account_status"),
-    "last_login": Col("datetime", "Lần đăng nhập cuối"),
+IOC_ACCOUNTS = ExportSchema.of(sources.IOC_ACCOUNTS, {
+    "account": Col("id", required=True),
+    "official_name": Col("text"),
+    "unit_code": Col("unit", required=True),
+    "position": Col("text"),
+    "is_leader": Col("bool"),
+    "status": Col("enum", required=True, enum="account_status"),
+    "last_login": Col("datetime"),
 }, key="account", month_column=None, snapshot=True)

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain import reference  # noqa: E402
 from domain.periods import TZ, ReportMonth  # noqa: E402
-from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258  # noqa: E402
+from dti.sample_exports import ONESTOP_HEADERS, encode_cp1258  # noqa: E402
 from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook  # noqa: E402
 
 MONTH = ReportMonth(2024, 6)

@@ -1,7 +1,8 @@
-"""The five export sources (SPEC §3.1-3.5): header spellings each system writes.
+"""The five export sources (SPEC §3.1-3.5): header spellings each system writes, the one table of them.
 
 Personal data (citizens' names, ID-card and phone numbers, SPEC §5) have no
-entry here, so they are never read out of the file.
+entry in `headers`, so they are never read out of the file; `personal` names
+them as the systems write them, for the sample exports and the tests.
 """
 from dataclasses import dataclass
 
@@ -11,6 +12,12 @@ class ExportSource:
     name: str                                  # the inbox folder
     headers: dict[str, tuple[str, ...]]        # canonical column → accepted spellings
     required: tuple[str, ...]                  # columns without which the file is not this source
+    personal: tuple[str, ...] = ()             # headers of columns the system writes and we never read
+
+    @property
+    def written_headers(self) -> list[str]:
+        """The header row as the system writes it: each column's first spelling, then the personal ones."""
+        return [spellings[0] for spellings in self.headers.values()] + list(self.personal)
 
 
 ONESTOP = ExportSource("onestop", {
@@ -28,7 +35,8 @@ ONESTOP = ExportSource("onestop", {
     "paid_online": ("Thanh toán trực tuyến",),
     "result_digitised": ("Số hóa kết quả", "Số hoá kết quả"),
     "data_reused": ("Tái sử dụng dữ liệu số hóa", "Tái sử dụng dữ liệu số hoá"),
-}, ("dossier_id", "procedure_code", "unit_code", "received_at"))
+}, ("dossier_id", "procedure_code", "unit_code", "received_at"),
+    personal=("Họ tên người nộp", "Số CCCD", "Số điện thoại"))
 
 PROCEDURES = ExportSource("procedures", {
     "procedure_code": ("Mã TTHC", "Mã thủ tục"),
@@ -65,7 +73,7 @@ IOC_FEEDBACK = ExportSource("ioc_feedback", {
     "due_at": ("Hạn xử lý",),
     "completed_at": ("Ngày hoàn thành",),
     "status": ("Trạng thái",),
-}, ("report_id", "unit_code", "received_at", "due_at"))
+}, ("report_id", "unit_code", "received_at", "due_at"), personal=("Người phản ánh", "Số điện thoại"))
 
 IOC_ACCOUNTS = ExportSource("ioc_accounts", {
     "account": ("Tài khoản",),

@@ -15,9 +15,18 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from domain import reference
+from domain.paths import inbox_dir
 from domain.periods import TZ, ReportMonth
-from dti.sample_inbox import encode_cp1258
+from dti.sample_exports import encode_cp1258  # noqa: F401  the tests' Windows-1258, as the demo writes it
+from sources.exports import IOC_ACCOUNTS, IOC_FEEDBACK, ONESTOP, PROCEDURES, QLVB
 from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+
+# header rows as the systems write them (sources/exports.py), personal columns included
+ONESTOP_HEADERS = ONESTOP.written_headers
+QLVB_HEADERS = QLVB.written_headers
+FEEDBACK_HEADERS = IOC_FEEDBACK.written_headers
+ACCOUNT_HEADERS = IOC_ACCOUNTS.written_headers
+PROCEDURE_HEADERS = PROCEDURES.written_headers
 
 # ---------------------------------------------------------------------------------------------------- rows
 
@@ -25,7 +34,7 @@ from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, wri
 def dossier(id_, unit="Phường 8", received="15/05/2024 08:00", due="20/05/2024", resolved="18/05/2024 10:00",
             channel="Trực tuyến", remote="Có", level="Toàn trình", vneid="Có", fee="50.000", paid="Có",
             digitised="Có", reused="Không", procedure="1.000031"):
-    """One row of the one-stop export, in the order of `dti.sample_inbox.ONESTOP_HEADERS`."""
+    """One row of the one-stop export, in the order of `ONESTOP_HEADERS`."""
     return [id_, procedure, unit, received, due, resolved, channel, remote, level, vneid, fee, paid, digitised,
             reused, "Nguyễn Văn Dân", "079123456789", "0912345678"]
 
@@ -129,3 +138,49 @@ def unit_workbook(path: Path, unit_code: str, month: ReportMonth, received: date
                 ws.cell(rows[code], col, value)
     wb.save(path)
     return set_mtime(path, received)
+
+
+# ---------------------------------------------------------------------------------------------------- months
+
+JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)
+# Rows of the ChiTieu sheet the template writes: headers on row 3, then the catalogue's unit-reported indicators.
+CHITIEU_ROW = {code: 4 + i for i, code in enumerate(unit_indicator_rows()["indicator_code"])}
+
+
+def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime, name: str | None = None,
+                   month: ReportMonth = JUNE, dti_scores: dict[str, object] | None = None):
+    units = reference.units().set_index("unit_code", drop=False)
+    unit = units.loc[unit_code]
+    rubric = rubric_of(unit.level)
+    path = inbox_dir() / str(JUNE) / "units" / (name or f"{unit_code}.xlsx")
+    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
+    wb = load_workbook(path)
+    for code, (num, den, pct) in figures.items():
+        row = CHITIEU_ROW[code]
+        for col, value in ((3, num), (4, den), (5, pct)):
+            wb["ChiTieu"].cell(row, col, value)
+    for code, score in (dti_scores or {}).items():
+        ws = wb["DTI"]
+        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == code)
+        ws.cell(row, 4, score)
+    wb.save(path)
+    stamp = received.replace(tzinfo=TZ).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def dti_workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None):
+    unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
+    rubric = rubric_of(unit.level)
+    path = inbox_dir() / str(month) / "units" / f"{unit_code}.xlsx"
+    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
+    if dti:
+        wb = load_workbook(path)
+        ws = wb["DTI"]
+        rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+        for code, values in dti.items():
+            for col, value in zip((4, 5, 6, 7), values):  # self score, answer, numerator, denominator
+                ws.cell(rows[code], col, value)
+        wb.save(path)
+    stamp = received.replace(tzinfo=TZ).timestamp()
+    os.utime(path, (stamp, stamp))

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from domain.periods import ReportMonth
-from dti.sample_inbox import ACCOUNT_HEADERS, FEEDBACK_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS, QLVB_HEADERS
+from tests.builders import ACCOUNT_HEADERS, FEEDBACK_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS, QLVB_HEADERS
 from outputs.template import criterion_rows
 from tests.builders import (account, document, dossier, field_report, procedure, set_mtime, unit_workbook,
                             write_text, write_xlsx)

@@ -24,11 +24,10 @@ from domain import faults
 from domain.faults import WaitTimeout
 from pipelines import pool_waits, recovery
 from domain.periods import ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS
+from tests.builders import ONESTOP_HEADERS, dossier, set_mtime, unit_workbook, write_text
 from warehouse.connection import run_lock
-from tests.builders import dossier, set_mtime, unit_workbook, write_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MONTH = ReportMonth(2024, 6)
 MARTS = ("marts.indicator_attainment", "marts.unit_measures", "marts.dti_scores", "marts.dti_summary",
          "marts.submission_status")

@@ -8,9 +8,8 @@ import pytest
 
 from assets.exports import land_export
 from domain.periods import ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS
+from tests.builders import ONESTOP_HEADERS, dossier, write_text, write_xlsx
 from domain.textnorm import strip_accents
-from tests.builders import dossier, write_text, write_xlsx
 from warehouse.marts import build_unit_measures
 from warehouse.connection import connect
 
@@ -203,8 +202,7 @@ def test_measures_by_hand(tmp_path):
 
 
 def test_field_reports_and_leaders_by_hand(tmp_path):
-    from dti.sample_inbox import ACCOUNT_HEADERS, FEEDBACK_HEADERS
-
+    from tests.builders import ACCOUNT_HEADERS, FEEDBACK_HEADERS
     inbox = tmp_path / "inbox/2024-06"
     write_xlsx(inbox / "ioc_feedback/f.xlsx", FEEDBACK_HEADERS, [
         ["PA1", "Phường 8", "15/05/2024 08:00", "20/05/2024", "20/05/2024 17:00", "Đã xử lý", "x", "0"],  # on time

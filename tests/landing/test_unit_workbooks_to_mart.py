@@ -1,5 +1,4 @@
 """Unit workbooks → staging → marts.indicator_attainment, through the real Dagster job, figures by hand."""
-import os
 import subprocess
 import sys
 from datetime import datetime
@@ -7,40 +6,13 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
-from domain import reference
 from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
-from domain.periods import TZ, ReportMonth
-from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from domain.periods import ReportMonth
+from tests.builders import CHITIEU_ROW, JUNE, write_workbook
 from tests.conftest import CONTRACT_TOOL
 
-JUNE = ReportMonth(2024, 6)
-# Rows of the ChiTieu sheet the template writes: headers on row 3, then the catalogue's unit-reported indicators.
-CHITIEU_ROW = {code: 4 + i for i, code in enumerate(unit_indicator_rows()["indicator_code"])}
-
-
-def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime, name: str | None = None,
-                   month: ReportMonth = JUNE, dti_scores: dict[str, object] | None = None):
-    units = reference.units().set_index("unit_code", drop=False)
-    unit = units.loc[unit_code]
-    rubric = rubric_of(unit.level)
-    path = inbox_dir() / str(JUNE) / "units" / (name or f"{unit_code}.xlsx")
-    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
-    wb = load_workbook(path)
-    for code, (num, den, pct) in figures.items():
-        row = CHITIEU_ROW[code]
-        for col, value in ((3, num), (4, den), (5, pct)):
-            wb["ChiTieu"].cell(row, col, value)
-    for code, score in (dti_scores or {}).items():
-        ws = wb["DTI"]
-        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == code)
-        ws.cell(row, 4, score)
-    wb.save(path)
-    stamp = received.replace(tzinfo=TZ).timestamp()
-    os.utime(path, (stamp, stamp))
-    return path
 
 
 @pytest.fixture

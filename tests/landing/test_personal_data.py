@@ -9,8 +9,7 @@ from outputs.feedback import write_feedback
 from outputs.report import write_report
 from domain.paths import warehouse_path
 from domain.periods import ReportMonth
-from dti.sample_inbox import FEEDBACK_HEADERS, ONESTOP_HEADERS
-from tests.builders import dossier, write_text, write_xlsx
+from tests.builders import FEEDBACK_HEADERS, ONESTOP_HEADERS, dossier, write_text, write_xlsx
 
 NAME, CCCD, PHONE = "Trần Thị Bí Mật", "079188001234", "0987654321"
 

@@ -19,7 +19,7 @@ from domain.periods import ReportMonth
 from tests.golden.inbox import write_golden_inbox
 
 JUNE = ReportMonth(2024, 6)
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 GROUPS = [f"group_{g}" for g in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")]
 SCORED_UNITS = {"PHUONG_8": "commune", "TPVT": "district"}
 

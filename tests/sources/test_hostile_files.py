@@ -8,7 +8,7 @@ from sources.exports import ONESTOP
 from sources.excel import read_excel_rows
 from sources.formats import UnreadableFile
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import faults  # noqa: E402  (the fault script builds the hostile files)
 
 

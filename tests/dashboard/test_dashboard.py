@@ -16,7 +16,7 @@ from outputs.dashboard_data import STATUS_LABELS
 from domain.paths import REPO_DIR
 from warehouse.publish import snapshot_path
 from domain.vnformat import vn_number
-from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
+from tests.builders import JULY, JUNE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -15,7 +15,7 @@ import pytest
 from assets.exports import land_export
 from landing.ibis_checks import failing_rows
 from domain.periods import ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258
+from tests.builders import ONESTOP_HEADERS, encode_cp1258
 from domain.vnparse import end_of_day_if_date_only, parse_datetime, parse_number
 from warehouse.connection import connect, sql_text
 from schemas.exports import ONESTOP

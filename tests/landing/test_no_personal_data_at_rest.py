@@ -13,8 +13,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from dti.sample_inbox import ONESTOP_HEADERS, encode_cp1258
-
+from tests.builders import ONESTOP_HEADERS, encode_cp1258
 ROWS = 1_000_000
 CCCD = "079188642013"
 NAME = "Trần Thị Bí Mật"

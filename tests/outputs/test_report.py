@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from pipelines.launch import run_month
 from domain.paths import warehouse_path
 from outputs.report import result_text, write_report
-from tests.test_dti_marts import JULY, JUNE, two_months  # noqa: F401  (the fixture)
+from tests.builders import JULY, JUNE
 
 
 def test_result_text():
@@ -49,7 +49,6 @@ def test_report_on_a_demo_month(env, tmp_path):
     """On a month of the demo's sample inbox: the indicator table is the marts, cell for cell."""
     from domain.paths import inbox_dir
     from dti.sample_inbox import write_sample_inbox
-
     write_sample_inbox(inbox_dir(), [JUNE], seed=7)
     assert run_month(JUNE)
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:

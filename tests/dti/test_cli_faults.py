@@ -15,8 +15,7 @@ from dti.cli import app
 from domain.faults import BAD_INPUT, BUSY, NOTHING_TO_DO, PATH_PROBLEM
 from domain.paths import inbox_dir, warehouse_path
 from warehouse.publish import snapshot_path
-from dti.sample_inbox import ONESTOP_HEADERS
-from tests.builders import dossier, write_text
+from tests.builders import ONESTOP_HEADERS, dossier, write_text
 
 DTI = Path(sys.executable).with_name("dti")
 

@@ -6,8 +6,7 @@ import duckdb
 from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS
-from tests.builders import dossier, unit_workbook, write_text
+from tests.builders import ONESTOP_HEADERS, dossier, unit_workbook, write_text
 
 MONTHS = [ReportMonth(2024, m) for m in (3, 4, 5, 6)]
 

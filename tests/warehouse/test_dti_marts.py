@@ -1,64 +1,10 @@
 """Two report months through the real job: year-to-date DTI scores, summary, submission status, by hand."""
-import os
-from datetime import datetime
 
 import duckdb
-import pytest
-from openpyxl import load_workbook
 
-from domain import reference
 from pipelines.launch import run_month
-from domain.paths import inbox_dir, warehouse_path
-from domain.periods import TZ, ReportMonth
-from dti.sample_inbox import ONESTOP_HEADERS
-from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
-from tests.builders import dossier, write_text
-
-JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)
-
-
-def workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None):
-    unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
-    rubric = rubric_of(unit.level)
-    path = inbox_dir() / str(month) / "units" / f"{unit_code}.xlsx"
-    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
-    if dti:
-        wb = load_workbook(path)
-        ws = wb["DTI"]
-        rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
-        for code, values in dti.items():
-            for col, value in zip((4, 5, 6, 7), values):  # self score, answer, numerator, denominator
-                ws.cell(rows[code], col, value)
-        wb.save(path)
-    stamp = received.replace(tzinfo=TZ).timestamp()
-    os.utime(path, (stamp, stamp))
-
-
-GROUP_V_FULL = {"V.1": (1, None, 3, 3), "V.2": (1, "Có"), "V.3": (0.5, "Có"), "V.4": (0.5, None, 9, 9),
-                "V.5": (1, "Có"), "VI.5.8": (1, None)}
-
-
-@pytest.fixture
-def two_months(env):
-    june, july = inbox_dir() / "2024-06", inbox_dir() / "2024-07"
-    write_text(june / "onestop" / "d.csv", ONESTOP_HEADERS, [
-        dossier("J1", unit="Phường 8", procedure="P1"),                                        # fee, paid online
-        dossier("J2", unit="Phường 8", procedure="P2", level="Một phần", channel="Trực tiếp", remote="Không",
-                paid="Không"),                                                                 # fee, at the desk
-        dossier("J3", unit="Phòng VH&TT", procedure="P9"),                                     # fee, paid online
-    ])
-    write_text(july / "onestop" / "d.csv", ONESTOP_HEADERS, [
-        dossier("L1", unit="Phường 8", procedure="P2", level="Một phần", received="15/06/2024 08:00",
-                due="20/06/2024", resolved="18/06/2024 10:00"),                                # fee, paid online
-        dossier("L2", unit="Phường 8", procedure="P1", received="15/06/2024 08:00", due="20/06/2024",
-                resolved="18/06/2024 10:00"),                                                  # fee, paid online
-    ])
-    workbook("PHUONG_8", JUNE, datetime(2024, 6, 11, 9), GROUP_V_FULL)
-    workbook("PHUONG_8", JULY, datetime(2024, 7, 15, 9), {"VI.5.8": (0.5, None)})  # late
-    workbook("PHUONG_1", JUNE, datetime(2024, 6, 12, 23, 0))                         # on time; nothing in July
-    workbook("TPVT", JUNE, datetime(2024, 6, 12, 8), {"VI.5.8": (1, None)})
-    return env
-
+from domain.paths import warehouse_path
+from tests.builders import JULY, JUNE
 
 def scores(con, month, unit):
     return {code: (self_, computed, final, basis) for code, self_, computed, final, basis in con.execute(

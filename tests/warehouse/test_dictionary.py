@@ -5,11 +5,9 @@ from pipelines.launch import run_month
 from warehouse.dictionary import markdown
 from warehouse.expectations import docs_index
 from domain.paths import inbox_dir, warehouse_path
-from dti.sample_inbox import QLVB_HEADERS
+from tests.builders import JUNE, QLVB_HEADERS, write_text
 from domain.paths import REPO_DIR
 from warehouse.publish import connect_readonly, parquet_dir, snapshot_path
-from tests.builders import write_text
-from tests.test_unit_workbooks_to_mart import JUNE
 
 
 def test_comments_docs_snapshot_and_parquet(env):

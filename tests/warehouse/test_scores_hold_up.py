@@ -16,9 +16,9 @@ from pipelines.launch import run_month
 from warehouse.marts import build_unit_measures
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
-from dti.sample_inbox import ACCOUNT_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS
+from tests.builders import (ACCOUNT_HEADERS, ONESTOP_HEADERS, PROCEDURE_HEADERS, account, dossier, procedure,
+                            unit_workbook, write_text)
 from warehouse.connection import connect
-from tests.builders import account, dossier, procedure, unit_workbook, write_text
 
 JUNE, JULY, AUGUST = ReportMonth(2024, 6), ReportMonth(2024, 7), ReportMonth(2024, 8)
 MARTS = ["marts.unit_measures", "marts.indicator_attainment", "marts.dti_scores", "marts.dti_summary",

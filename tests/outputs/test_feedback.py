@@ -7,9 +7,7 @@ from openpyxl import load_workbook
 from pipelines.launch import run_month
 from outputs.feedback import excel_safe, write_feedback
 from domain.paths import inbox_dir, warehouse_path
-from dti.sample_inbox import ONESTOP_HEADERS
-from tests.builders import dossier, write_text
-from tests.test_unit_workbooks_to_mart import CHITIEU_ROW, JUNE, write_workbook
+from tests.builders import CHITIEU_ROW, JUNE, ONESTOP_HEADERS, dossier, write_text, write_workbook
 
 
 def test_formula_injection_is_escaped():

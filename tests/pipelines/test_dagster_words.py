@@ -16,11 +16,10 @@ from sources.inbox import list_files
 from domain.paths import REPO_DIR, inbox_dir
 from domain.periods import ReportMonth
 from warehouse.publish import snapshot_path
-from dti.sample_inbox import ONESTOP_HEADERS
+from tests.builders import ONESTOP_HEADERS, dossier, write_text
 from warehouse.connection import connect, replace_rows
 from schemas.manifest import manifest_frame, manifest_record
 from sources.formats import SUFFIXES
-from tests.builders import dossier, write_text
 
 JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)
 

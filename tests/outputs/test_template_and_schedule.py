@@ -6,7 +6,8 @@ import duckdb
 from openpyxl import load_workbook
 
 from domain.periods import TZ, ReportMonth
-from dti.sample_inbox import encode_cp1258, write_sample_inbox
+from dti.sample_inbox import write_sample_inbox
+from tests.builders import encode_cp1258
 from outputs.template import write_templates
 from pipelines.definitions import defs
 from pipelines.sensors import inbox_sensor
@@ -89,7 +90,7 @@ def test_the_executor_follows_the_months_size(tmp_path, monkeypatch):
 
 def test_a_large_month_runs_each_step_in_a_process_of_its_own(env, monkeypatch):
     from pipelines.launch import run_month
-    from dti.sample_inbox import ONESTOP_HEADERS
+    from tests.builders import ONESTOP_HEADERS
     from pipelines import jobs
 
     folder = env / "inbox" / "2024-06" / "onestop"
