@@ -103,7 +103,7 @@ def _month_frame(warehouse: WarehouseResource, table: str, month: str):
     with warehouse.connect() as con:
         frame = con.execute(f"select * from {table} where report_month = ?", [month]).df()
         scored = [u for (u,) in con.execute(
-            "select unit_code from ref.units where level in ('city', 'commune') order by 1").fetchall()]
+            "select unit_code from ref.units where rubric is not null order by 1").fetchall()]
     return frame, scored
 
 

@@ -19,6 +19,7 @@ def _read(name: str) -> pd.DataFrame:
 def units() -> pd.DataFrame:
     frame = _read("units.csv")
     frame["sort_order"] = frame["sort_order"].astype(int)
+    frame["rubric"] = frame["rubric"].where(frame["rubric"] != "", None)  # a department is scored by no rubric
     return frame
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fractions import Fraction
 
 from domain.textnorm import match_key, nfc
 
@@ -60,14 +59,3 @@ def parse_target(text: str | None) -> Target | None:
     if m:
         return Target(original, comparator, _num(m.group(1)), None, note)
     raise ValueError(f"không hiểu chỉ tiêu: {original!r}")
-
-
-def meets(target: Target, numerator: float, denominator: float) -> bool:
-    """Exact comparison numerator × 100 against bound × denominator, never after rounding."""
-    left = Fraction(str(numerator)) * 100
-    right = Fraction(str(target.lower)) * Fraction(str(denominator))
-    return {">=": left >= right, ">": left > right, "<": left < right, "<=": left <= right}[target.comparator]
-
-
-def meets_percent(target: Target, value_pct: float) -> bool:
-    return meets(target, value_pct / 100, 1)

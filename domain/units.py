@@ -64,7 +64,13 @@ class UnitResolver:
         return self._exact.get(unit_key(text)) or self._folded.get(unit_key(text, accents=False))
 
 
-def rubric_of(unit_level: str) -> str | None:
-    """The DTI rubric a unit is scored by: the district one for the city (TPVT), the commune one for a ward or
-    commune; departments have none."""
-    return {"city": "district", "commune": "commune"}.get(unit_level)
+def rubric_of(unit_code: str | None) -> str | None:
+    """The DTI rubric a unit is scored by (units.csv `rubric`, the one place it is written): the district one for
+    the city (TPVT), the commune one for a ward or commune; departments and unknown units have none."""
+    return _rubrics().get(unit_code)
+
+
+@lru_cache(maxsize=1)
+def _rubrics() -> dict[str, str | None]:
+    units = reference.units()
+    return {code: rubric if isinstance(rubric, str) else None for code, rubric in zip(units["unit_code"], units["rubric"])}

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from domain.scoring import parse_parts
 from domain.periods import ReportMonth
-from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from domain.units import rubric_of
+from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook
 
 from dti.sample_exports import ExportWriter, set_mtime
 
@@ -30,7 +31,7 @@ class SampleWriter(ExportWriter):
         for unit in self.units.itertuples(index=False):
             if unit.unit_code == "THANHTRA" and index == 1:
                 continue  # one unit sends nothing in the second month
-            rubric = rubric_of(unit.level)
+            rubric = rubric_of(unit.unit_code)
             criteria = criterion_rows(rubric) if rubric else None
             path = self._path(month, "units", f"{unit.unit_code}_{month}.xlsx")
             write_unit_workbook(path, _series(unit), month, indicators, criteria)
@@ -92,7 +93,7 @@ class SampleWriter(ExportWriter):
         if "DTI" in wb.sheetnames:
             ws = wb["DTI"]
             parts = {c.criterion_code: len(parse_parts(c.params))
-                     for c in criterion_rows(rubric_of(unit.level)).itertuples(index=False) if c.rule == "parts"}
+                     for c in criterion_rows(rubric_of(unit.unit_code)).itertuples(index=False) if c.rule == "parts"}
             for row in range(4, ws.max_row + 1):
                 max_points = ws.cell(row, 3).value
                 code = ws.cell(row, 1).value

@@ -9,7 +9,7 @@ from domain import reference
 from domain.failures import Failure, FailureLog, to_frame
 from sources.inbox import InboxFile, list_files
 from domain.periods import ReportMonth
-from domain.units import UnitResolver, load_units, rubric_of
+from domain.units import UnitResolver, rubric_of
 from warehouse.connection import replace_rows, transaction
 from sources.excel import HostileWorkbook
 from schemas.manifest import manifest_frame, manifest_record
@@ -65,7 +65,7 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     except ValueError:
         log.add("report_month_invalid", sheet=sheet, column="Kỳ báo cáo", value=book.report_month_text)
     for missing in book.missing_sheets:
-        if missing != SHEET_DTI or rubric_of(_level(unit_code)) is not None:
+        if missing != SHEET_DTI or rubric_of(unit_code) is not None:
             log.add("sheet_missing", column=missing)
     for name, table in book.tables.items():
         for column in table.missing:
@@ -81,7 +81,7 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
     if SHEET_INDICATORS in book.tables:
         result.frames[SHEET_INDICATORS] = indicator_frame(book.tables[SHEET_INDICATORS].rows, log, codes, year)
         result.rejected_indicators = rejected_indicators(book.tables[SHEET_INDICATORS].rows, log)
-    rubric = rubric_of(_level(unit_code))
+    rubric = rubric_of(unit_code)
     if rubric and SHEET_DTI in book.tables:
         rubric_rows = criteria[(criteria["rubric"] == rubric) & (criteria["level"] == "criterion")]
         result.frames[SHEET_DTI] = dti_frame(book.tables[SHEET_DTI].rows, log, rubric_rows, rubric)
@@ -95,10 +95,6 @@ def _month_text(value: object) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m")  # a date cell
     return str(value)
-
-
-def _level(unit_code: str | None) -> str:
-    return {u.code: u.level for u in load_units()}.get(unit_code, "")
 
 
 def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:

@@ -203,7 +203,7 @@ def write_report(con: duckdb.DuckDBPyConnection, month: ReportMonth, path: Path)
     for sheet, (title, headers, query) in PER_UNIT.items():
         write_per_unit(wb.create_sheet(sheet), con, month, title, headers, query)
     write_ranking(wb.create_sheet("Xếp hạng DTI"), con, month)
-    for code, name in con.execute("select unit_code, name_vi from ref.units where level in ('city', 'commune') "
+    for code, name in con.execute("select unit_code, name_vi from ref.units where rubric is not null "
                                   "order by sort_order").fetchall():
         write_dti_form(wb.create_sheet(f"DTI {code}"[:31]), con, month, code, name)
     path.parent.mkdir(parents=True, exist_ok=True)

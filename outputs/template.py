@@ -11,7 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain import reference
 from domain.periods import ReportMonth
 from domain.scoring import parse_parts
-from domain.units import rubric_of  # noqa: F401  (callers name it from here too)
+from domain.units import rubric_of
 from sources.unit_workbook import HEADERS, SHEET_DTI, SHEET_GENERAL, SHEET_INDICATORS
 
 GENERAL_ITEMS = [
@@ -136,7 +136,7 @@ def write_templates(month: ReportMonth, out_dir: Path) -> list[Path]:
     indicators = unit_indicator_rows()
     paths = []
     for unit in reference.units().itertuples(index=False):
-        rubric = rubric_of(unit.level)
+        rubric = rubric_of(unit.unit_code)
         path = out_dir / f"{unit.unit_code}_{month}.xlsx"
         write_unit_workbook(path, pd.Series(unit._asdict()), month, indicators,
                             criterion_rows(rubric) if rubric else None)

@@ -12,6 +12,7 @@ class UnitSchema(pa.DataFrameModel):
     name_vi: Series[str]
     short_name_vi: Series[str]
     sort_order: Series[int] = pa.Field(ge=0)
+    rubric: Series[str] = pa.Field(isin=["district", "commune"], nullable=True)
 
 
 class IndicatorSchema(pa.DataFrameModel):

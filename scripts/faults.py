@@ -9,208 +9,22 @@ fault did not survive.
 """
 from __future__ import annotations
 
-import csv
-import io
-import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from openpyxl import Workbook, load_workbook
 from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain import reference  # noqa: E402
-from domain.periods import TZ, ReportMonth  # noqa: E402
-from dti.sample_exports import ONESTOP_HEADERS, encode_cp1258  # noqa: E402
-from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook  # noqa: E402
-
-MONTH = ReportMonth(2024, 6)
-GOOD_DOSSIERS = 40
-CCCD, PHONE, NAME = "079199887766", "0911222333", "Lê Thị Riêng Tư"
-MART_QUERY = {t: f"select * from {t} order by all" for t in (
-    "marts.indicator_attainment", "marts.unit_measures", "marts.dti_scores", "marts.dti_summary",
-    "marts.submission_status")}
-
-
-def dossier_rows(prefix: str, n: int) -> list[list[str]]:
-    rows = []
-    for i in range(n):
-        online = i % 3 != 0
-        rows.append([f"{prefix}{i:04d}", "1.000031", "Phường 8" if i % 2 else "Phòng Văn hóa và Thông tin",
-                     f"{15 + i % 10:02d}/05/2024 08:{i % 60:02d}", "30/05/2024", f"{20 + i % 5:02d}/05/2024 10:00",
-                     "Trực tuyến" if online else "Trực tiếp", "Có" if online else "Không", "Toàn trình",
-                     "Có" if i % 4 else "Không", "50.000" if i % 5 else "0", "Có" if online else "Không",
-                     "Có", "Không", NAME, CCCD, PHONE])
-    return rows
-
-
-def csv_bytes(headers, rows, sep=",") -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    if headers:
-        writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def base_month(root: Path) -> None:
-    """A small good month: 40 dossiers in one CSV, and the workbooks of PHUONG_8 and TPVT."""
-    onestop = root / "inbox" / str(MONTH) / "onestop"
-    onestop.mkdir(parents=True)
-    (onestop / "good.csv").write_text(csv_bytes(ONESTOP_HEADERS, dossier_rows("G", GOOD_DOSSIERS)), "utf-8")
-    units = reference.units().set_index("unit_code", drop=False)
-    for code, rubric in (("PHUONG_8", "commune"), ("TPVT", "district")):
-        path = root / "inbox" / str(MONTH) / "units" / f"{code}.xlsx"
-        write_unit_workbook(path, units.loc[code], MONTH, unit_indicator_rows(), criterion_rows(rubric))
-    received = datetime(2024, 6, 11, 9, tzinfo=TZ).timestamp()  # fixed, so that two copies compare equal
-    for path in (root / "inbox").rglob("*.*"):
-        os.utime(path, (received, received))
-
-
-def valid_xlsx_bytes() -> bytes:
-    wb = Workbook()
-    wb.active.append(ONESTOP_HEADERS)
-    for row in dossier_rows("X", 3):
-        wb.active.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_bomb(path: Path) -> None:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            chunk = b"0" * (1 << 20)
-            for _ in range(300):  # 300 MB of zeros in a few hundred KB
-                member.write(chunk)
-
-
-def billion_laughs(path: Path) -> None:
-    evil = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-            + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-              '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
-    source = zipfile.ZipFile(io.BytesIO(valid_xlsx_bytes()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in source.infolist():
-            data = evil.encode() if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
-            archive.writestr(item, data)
-
-
-def tricky_workbook(path: Path) -> None:
-    """PHUONG_8's workbook again, with a hidden sheet first, merged cells, formulas and a protected sheet."""
-    wb = load_workbook(path)
-    hidden = wb.create_sheet("Nhap", 0)
-    hidden.append(["Mã đơn vị", "SAI"])
-    hidden.sheet_state = "hidden"
-    ws = wb["ChiTieu"]
-    ws.cell(4, 3, 30)
-    ws.cell(4, 4, 40)
-    ws.cell(4, 5, "=C4/D4")
-    ws.protection.sheet = True
-    ws.protection.password = "matkhau"
-    wb.save(path)
-
-
-@dataclass
-class Outcome:
-    fault: str
-    survived: bool
-    rows_lost: int
-    detail: str
-
-
-def run(root: Path, *extra: str, wait: bool = True, timeout: float = 600):
-    """`dti run` of MONTH on root's inbox, warehouse and DAGSTER_HOME: (exit code, output) when `wait`, the code
-    None for a run still going after `timeout` seconds (then killed); else the process, output piped."""
-    env = {**os.environ, "DTI_INBOX": str(root / "inbox"), "DTI_WAREHOUSE": str(root / "wh" / "dti.duckdb"),
-           "DAGSTER_HOME": str(root / "dagster")}
-    cmd = [sys.executable, "-m", "dti.cli", "run", str(MONTH), *extra]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if wait:
-        try:
-            out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-            return None, out.decode("utf-8", "replace") + f"\n(còn chạy sau {timeout:g} giây: đã dừng)"
-        return proc.returncode, out.decode("utf-8", "replace")
-    return proc
-
-
-def marts(root: Path) -> dict:
-    with duckdb.connect(str(root / "wh" / "dti.duckdb"), read_only=True) as con:
-        return {t: con.execute(q).fetchall() for t, q in MART_QUERY.items()}
-
-
-def good_rows_lost(root: Path) -> int:
-    with duckdb.connect(str(root / "wh" / "dti.duckdb"), read_only=True) as con:
-        loaded = con.execute("select coalesce(sum(rows_loaded), 0) from raw.files where file_name = 'good.csv' "
-                             "and report_month = ?", [str(MONTH)]).fetchone()[0]
-    return GOOD_DOSSIERS - int(loaded)
-
-
-def failures_of(root: Path, file_name: str) -> list[tuple]:
-    with duckdb.connect(str(root / "wh" / "dti.duckdb"), read_only=True) as con:
-        return con.execute("select row_number, check_name from quality.validation_failures where file_name = ?",
-                           [file_name]).fetchall()
-
-
-def file_fault(name: str, file_name: str, folder: str, write, expected: list[tuple] | None,
-               extra_rows: int = 0) -> Outcome:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        base_month(root)
-        target = root / "inbox" / str(MONTH) / folder / file_name
-        write(target)
-        code, out = run(root)
-        if code != 0:
-            return Outcome(name, False, GOOD_DOSSIERS, out[-300:])
-        got = failures_of(root, file_name)
-        lost = good_rows_lost(root)
-        ok = lost == 0 and (expected is None or sorted(got, key=repr) == sorted(expected, key=repr))
-        if folder == "onestop" and extra_rows:
-            with duckdb.connect(str(root / "wh" / "dti.duckdb"), read_only=True) as con:
-                loaded = con.execute("select rows_loaded from raw.files where file_name = ?", [file_name]).fetchone()
-            ok = ok and loaded is not None and loaded[0] == extra_rows
-        return Outcome(name, ok, lost, ", ".join(f"{c}@{r}" if r else c for r, c in got) or "không lỗi")
-
-
-def file_faults() -> list[Outcome]:
-    unreadable = [(None, "file_unreadable")]
-    mixed = (csv_bytes(ONESTOP_HEADERS, dossier_rows("M", 2)).encode("utf-8")
-             + encode_cp1258(csv_bytes([], dossier_rows("N", 2))))
-    short = dossier_rows("S", 3)
-    short[1] = short[1][:10]
-    cases = [
-        ("tệp rỗng", "empty.csv", "onestop", lambda p: p.write_bytes(b""), unreadable, 0),
-        ("xlsx bị cắt cụt", "cut.xlsx", "onestop", lambda p: p.write_bytes(valid_xlsx_bytes()[:900]), unreadable, 0),
-        ("byte ngẫu nhiên đặt tên .xlsx", "random.xlsx", "onestop", lambda p: p.write_bytes(os.urandom(4096)),
-         unreadable, 0),
-        ("zip bomb", "bomb.xlsx", "onestop", zip_bomb, unreadable, 0),
-        ("billion laughs", "laughs.xlsx", "onestop", billion_laughs, unreadable, 0),
-        ("CSV tiêu đề không khớp", "other.csv", "onestop",
-         lambda p: p.write_text("Cột A,Cột B\n1,2\n", "utf-8"), [(None, "header_unmatched")], 0),
-        ("CSV trộn bảng mã", "mixed.csv", "onestop", lambda p: p.write_bytes(mixed), [], 4),
-        ("dòng 10 cột trong tệp 17 cột", "short.csv", "onestop",
-         lambda p: p.write_text(csv_bytes(ONESTOP_HEADERS, short), "utf-8"), [(3, "row_malformed")], 2),
-        ("tên tệp có dấu cách, dấu và ..", "Hồ sơ  tháng 6..bản cuối.csv", "onestop",
-         lambda p: p.write_text(csv_bytes(ONESTOP_HEADERS, dossier_rows("T", 2)), "utf-8"), [], 2),
-        ("sheet ẩn, ô gộp, công thức, sheet khóa mật khẩu", "PHUONG_8.xlsx", "units", tricky_workbook, [], 0),
-    ]
-    return [file_fault(*case) for case in cases]
-
+from fault_kit import (GOOD_DOSSIERS, MONTH, Outcome, base_month, file_faults, good_rows_lost, marts,  # noqa: E402
+                       run)
+from hostile_files import CCCD, NAME, PHONE  # noqa: E402
 
 NEXT_RUN_SECONDS = 60  # a run after a killed or stopped one finishes within a minute
 

@@ -1,10 +1,9 @@
 -- What the DTI score engine needs, one row per scored unit × criterion of its rubric, year to date:
--- report months $year_start .. $report_month (SPEC §3.7, §7). TPVT uses the district rubric, each
--- commune the commune rubric, whether or not it reported. Read by domain/figures.py, which resolves each
+-- report months $year_start .. $report_month (SPEC §3.7, §7). Each unit with a rubric (ref.units: TPVT the
+-- district one, each commune the commune one) is scored, whether or not it reported. Read by domain/figures.py, which resolves each
 -- criterion's measure chain from these columns and from sql/dti_info.sql and sql/dti_indicator_figures.sql.
 with scored_units as (
-    select unit_code, case level when 'city' then 'district' else 'commune' end as rubric
-    from ref.units where level in ('city', 'commune')
+    select unit_code, rubric from ref.units where rubric is not null
 ),
 criteria as (
     select s.unit_code, c.rubric, c.criterion_code, c.group_code, c.max_points, c.rule, c.params, c.measure, c.seq

@@ -119,9 +119,7 @@ select $report_month as report_month, v.unit_code, v.indicator_code, v.numerator
        t.target_text, t.target_level,
        case
            when v.value_pct is null or t.comparator is null then 'no_data'
-           when (case t.comparator
-                     when '>=' then lhs >= rhs when '>' then lhs > rhs
-                     when '<=' then lhs <= rhs when '<' then lhs < rhs end) then 'achieved'
+           when meets_target(t.comparator, v.numerator, v.denominator, v.value_pct, t.lower_bound) then 'achieved'  -- sql/target_macros.sql
            else 'not_achieved'
        end as status,
        v.source, v.rollup_excluded, v.units_in_rollup, v.data_month,
@@ -132,11 +130,4 @@ select $report_month as report_month, v.unit_code, v.indicator_code, v.numerator
                 then 'Kết quả (%) kê khai ' || v.declared_pct || '% không khớp tử số/mẫu số: dùng tử số/mẫu số' end,
            case when v.value_pct > 100 then 'Vượt 100%: đề nghị kiểm tra' end), '') as note
 from valued v
-left join applied_target t using (indicator_code),
--- Exact comparison (SPEC §7): numerator × 100 against bound × denominator, in decimals.
-lateral (select
-    case when v.numerator is not null and v.denominator > 0
-         then v.numerator::decimal(38, 8) * 100 else v.value_pct::decimal(38, 8) end as lhs,
-    case when v.numerator is not null and v.denominator > 0
-         then t.lower_bound::decimal(38, 8) * v.denominator::decimal(38, 8)
-         else t.lower_bound::decimal(38, 8) end as rhs);
+left join applied_target t using (indicator_code);

@@ -19,7 +19,8 @@ from domain.paths import inbox_dir
 from domain.periods import TZ, ReportMonth
 from dti.sample_exports import encode_cp1258  # noqa: F401  the tests' Windows-1258, as the demo writes it
 from sources.exports import IOC_ACCOUNTS, IOC_FEEDBACK, ONESTOP, PROCEDURES, QLVB
-from outputs.template import criterion_rows, rubric_of, unit_indicator_rows, write_unit_workbook
+from domain.units import rubric_of
+from outputs.template import criterion_rows, unit_indicator_rows, write_unit_workbook
 
 # header rows as the systems write them (sources/exports.py), personal columns included
 ONESTOP_HEADERS = ONESTOP.written_headers
@@ -117,7 +118,7 @@ def unit_workbook(path: Path, unit_code: str, month: ReportMonth, received: date
     The file's mtime is set to `received` (Asia/Ho_Chi_Minh).
     """
     unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
-    rubric = rubric_of(unit.level)
+    rubric = rubric_of(unit.unit_code)
     write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
     wb = load_workbook(path)
     ws = wb["ThongTinChung"]
@@ -151,7 +152,7 @@ def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime
                    month: ReportMonth = JUNE, dti_scores: dict[str, object] | None = None):
     units = reference.units().set_index("unit_code", drop=False)
     unit = units.loc[unit_code]
-    rubric = rubric_of(unit.level)
+    rubric = rubric_of(unit.unit_code)
     path = inbox_dir() / str(JUNE) / "units" / (name or f"{unit_code}.xlsx")
     write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
     wb = load_workbook(path)
@@ -171,7 +172,7 @@ def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime
 
 def dti_workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None):
     unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
-    rubric = rubric_of(unit.level)
+    rubric = rubric_of(unit.unit_code)
     path = inbox_dir() / str(month) / "units" / f"{unit_code}.xlsx"
     write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
     if dti:

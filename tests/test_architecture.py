@@ -1,5 +1,6 @@
 """The house rules of docs/architecture.md, checked on the code itself: the top-level folders import one way
-only (each from the layers below it), and no folder holds too much of the code."""
+only (each from the layers below it), no folder holds too much of the code, no file is long, no test imports
+another."""
 import ast
 from pathlib import Path
 
@@ -42,3 +43,19 @@ def test_the_time_zone_the_hash_and_the_units_file_are_named_once():
     code = {p: p.read_text(encoding="utf-8") for folder in LAYERS + TOOLS for p in (REPO / folder).rglob("*.py")}
     for needle in ('"Asia/Ho_Chi_Minh"', "hashlib.sha256(", '"units.csv"'):
         assert len([p for p, text in code.items() if needle in text]) == 1, needle
+
+
+def test_no_file_outside_the_tests_is_over_300_lines():
+    long = {str(p.relative_to(REPO)): n for folder in LAYERS + TOOLS for p in (REPO / folder).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 300}
+    assert long == {}
+
+
+def test_no_test_imports_another_test():
+    """Shared fixtures live in tests/conftest.py, shared builders in tests/builders.py."""
+    importing = []
+    for path in (REPO / "tests").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests.") and ".test_" in node.module:
+                importing.append(f"{path.relative_to(REPO)} → {node.module}")
+    assert importing == []

@@ -10,7 +10,7 @@ import duckdb
 from domain import reference
 from domain.figures import FigureBook, score_frame
 from domain.periods import ReportMonth
-from warehouse.connection import query, replace_rows, run_sql, transaction
+from warehouse.connection import query, replace_rows, run_sql, sql_text, transaction
 
 
 def _year_start(month: ReportMonth) -> str:
@@ -25,6 +25,7 @@ def build_unit_measures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> N
 def build_indicator_attainment(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
     """Returns the catalogue year used (the month's own, or the latest earlier one)."""
     year = reference.catalogue_year(month.year, set(reference.indicators()["year"]))
+    con.execute(sql_text("target_macros"))  # meets_target: the one comparison with a target
     run_sql(con, "indicator_attainment", report_month=str(month), catalogue_year=year)
     return year
 

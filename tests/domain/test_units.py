@@ -37,3 +37,13 @@ def test_aliases_resolve(resolver, name, code):
 @pytest.mark.parametrize("name", ["Phường 6", "Phường 99", "Phòng Kinh tế - Hạ tầng", "", None])
 def test_unknown_names_do_not_resolve(resolver, name):
     assert resolver.resolve(name) is None
+
+
+def test_each_unit_is_scored_by_the_rubric_units_csv_gives_it():
+    from domain import reference
+    from domain.units import rubric_of
+
+    rubrics = {code: rubric_of(code) for code in reference.units()["unit_code"]}
+    assert rubrics["TPVT"] == "district" and rubrics["PHUONG_8"] == "commune" and rubrics["LONG_SON"] == "commune"
+    assert sum(r == "commune" for r in rubrics.values()) == 17 and rubrics["VHTT"] is None
+    assert rubric_of("NO_SUCH_UNIT") is None

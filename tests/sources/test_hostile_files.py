@@ -9,19 +9,19 @@ from sources.excel import read_excel_rows
 from sources.formats import UnreadableFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import faults  # noqa: E402  (the fault script builds the hostile files)
+import hostile_files  # noqa: E402  (the fault script's hostile files)
 
 
 def test_zip_bomb_is_refused(tmp_path):
     path = tmp_path / "bomb.xlsx"
-    faults.zip_bomb(path)
+    hostile_files.zip_bomb(path)
     with pytest.raises(UnreadableFile, match="MB"):
         read_excel_rows(path, ONESTOP.headers, ONESTOP.required)
 
 
 def test_billion_laughs_is_refused(tmp_path):
     path = tmp_path / "laughs.xlsx"
-    faults.billion_laughs(path)
+    hostile_files.billion_laughs(path)
     with pytest.raises(UnreadableFile):
         read_excel_rows(path, ONESTOP.headers, ONESTOP.required)
 
@@ -35,7 +35,7 @@ def test_hidden_sheet_in_front_is_not_the_form(tmp_path):
     path = tmp_path / "PHUONG_8.xlsx"
     unit = reference.units().set_index("unit_code", drop=False).loc["PHUONG_8"]
     write_unit_workbook(path, unit, ReportMonth(2024, 6), unit_indicator_rows(), criterion_rows("commune"))
-    faults.tricky_workbook(path)
+    hostile_files.tricky_workbook(path)
     book = read_unit_workbook(path)
     assert (book.unit_code_text, book.report_month_text) == ("PHUONG_8", "2024-06")
     row = book.tables["ChiTieu"].rows[0][1]
