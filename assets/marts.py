@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.appraisals import appraisals
 from assets.reference import ref_indicators, ref_units
 from assets.unit_workbooks import unit_workbooks
 from warehouse import marts
@@ -45,7 +46,8 @@ def unit_measures(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     return dg.MaterializeResult(metadata={"report_month": str(month), "rows": int(rows)})
 
 
-@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[unit_workbooks, "onestop", ref_units],
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
+          deps=[unit_workbooks, appraisals, "onestop", ref_units],
           description=described("Tình trạng nộp báo cáo: đơn vị × nguồn, đúng hạn hay trễ"))
 def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
@@ -58,7 +60,7 @@ def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
-          deps=[unit_measures, indicator_attainment, submission_status, "ref_rubric_criteria"],
+          deps=[unit_measures, indicator_attainment, submission_status, appraisals, "ref_rubric_criteria"],
           description=described("Điểm DTI theo tiêu chí, lũy kế từ đầu năm: tự đánh giá, tính từ dữ liệu, điểm cuối "
                                 "cùng"))
 def dti_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

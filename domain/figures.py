@@ -162,17 +162,22 @@ def score_frame(inputs: pd.DataFrame, book: FigureBook) -> pd.DataFrame:
     for row in rows:
         if row.rubric != "commune":
             resolved[(row.unit_code, row.criterion_code)] = resolve(row, book, communes)
-    scores = []
+    scores, scored = [], []
     for row in rows:
         target = row.measure.split(":", 1)[1] if row.measure.startswith("criterion:") else None
+        figures = resolved.get((row.unit_code, target)) if target else resolved[(row.unit_code, row.criterion_code)]
         scores.append(score_criterion(row, resolved[(row.unit_code, row.criterion_code)],
                                       resolved.get((row.unit_code, target)) if target else None))
+        scored.append(figures if row.rule in ("ratio", "steps", "bonus") else None)
     out = inputs[["unit_code", "rubric", "criterion_code", "group_code", "max_points", "self_score"]].copy()
     out["computed_score"] = [s.computed for s in scores]
     out["basis"] = [s.basis for s in scores]
+    # the figures a ratio, steps or bonus rule scored: what marts.dti_headroom counts records against
+    out["numerator"] = [f.numerator if f else None for f in scored]
+    out["denominator"] = [f.denominator if f else None for f in scored]
     # SPEC §4: the computed score when known, else what the unit declared
     out["final_score"] = [s.computed if s.computed is not None else self_score
                           for s, self_score in zip(scores, inputs["self_score"])]
-    for column in ("max_points", "self_score", "computed_score", "final_score"):
+    for column in ("max_points", "self_score", "computed_score", "final_score", "numerator", "denominator"):
         out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
     return out

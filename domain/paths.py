@@ -41,6 +41,10 @@ def templates_dir(report_month: str) -> Path:
     return month_out_dir(report_month) / "templates"
 
 
+def appraisal_dir(report_month: str) -> Path:
+    return month_out_dir(report_month) / "appraisal"
+
+
 def writable_dir(folder: Path, setting: str) -> Path:
     """The folder, created if need be; a UserFault naming the setting when it cannot be created or written."""
     from domain.faults import PATH_PROBLEM, UserFault

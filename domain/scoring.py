@@ -42,8 +42,20 @@ def _missing(numerator, denominator) -> Score | None:
     return None
 
 
-def _params(text: str) -> dict[str, str]:
+def rule_options(text: str) -> dict[str, str]:
+    """A rule's `key=value` options (`full_at=95`, `numerator_may_exceed=yes`)."""
     return dict(part.split("=", 1) for part in (text or "").split(";") if "=" in part)
+
+
+def step_bands(params: str) -> list[tuple[float, bool, float]]:
+    """`85:1;70:0.5` → [(85, False, 1), (70, False, 0.5)]: (threshold %, strict, share of max); `>50:1` is strict."""
+    bands = []
+    for part in params.split(";"):
+        if "=" in part or ":" not in part:  # an option such as numerator_may_exceed=yes, not a band
+            continue
+        threshold, fraction = part.split(":")
+        bands.append((float(threshold.lstrip(">")), threshold.startswith(">"), float(fraction)))
+    return bands
 
 
 def _shown(numerator, denominator) -> str:
@@ -56,7 +68,7 @@ def ratio(max_points: float, numerator, denominator, params: str = "") -> Score:
     ratio to the threshold instead (VI.7.1: 0,5% of a 1% threshold gives 0,5 × max)."""
     if (missing := _missing(numerator, denominator)) is not None:
         return missing
-    opts = _params(params)
+    opts = rule_options(params)
     full_at = float(opts.get("full_at", 100))
     shown = _shown(numerator, denominator)
     if _at_least(numerator, denominator, full_at):
@@ -76,13 +88,7 @@ def steps(max_points: float, numerator, denominator, params: str) -> Score:
     if (missing := _missing(numerator, denominator)) is not None:
         return missing
     shown = _shown(numerator, denominator)
-    bands = []
-    for part in params.split(";"):
-        if "=" in part:  # an option such as numerator_may_exceed=yes, not a band
-            continue
-        threshold, fraction = part.split(":")
-        strict = threshold.startswith(">")
-        bands.append((float(threshold.lstrip(">")), strict, float(fraction)))
+    bands = step_bands(params)
     for threshold, strict, fraction in sorted(bands, key=lambda b: -b[0]):
         if _at_least(numerator, denominator, threshold, strict):
             score = float(Fraction(str(max_points)) * Fraction(str(fraction)))

@@ -155,6 +155,33 @@ def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM 
 
 
 @app.command()
+def appraisal(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
+              out: Path = typer.Option(None, help="Thư mục ghi phiếu thẩm định; mặc định <DTI_OUT>/<YYYY-MM>/appraisal")
+              ) -> None:
+    """Tạo phiếu thẩm định điểm DTI cho từng phường, xã (kỳ đã chạy); phiếu đã điền gửi lại vào appraisal/ của kỳ."""
+    from datetime import datetime, timedelta
+
+    from domain.periods import TZ
+    from outputs.appraisal import write_appraisals
+    from warehouse.connection import connect, run_lock
+    from warehouse.marts import record_appraisal_round
+    from warehouse.publish import publish
+
+    month = _month(report_month)
+    with published_month(month) as con:
+        folder = paths.writable_dir(out or paths.appraisal_dir(str(month)), "--out" if out else "DTI_OUT")
+        written = write_appraisals(con, month, folder)
+    issued_at = datetime.now(TZ).replace(tzinfo=None)
+    with run_lock(on_wait=say, holder=f"dti appraisal {month}, tiến trình {os.getpid()}"):
+        with connect() as con:
+            record_appraisal_round(con, month, issued_at)
+        publish()
+    due = issued_at + timedelta(days=10)
+    said_written(written, f"Đã tạo {len(written)} phiếu thẩm định (gửi lại trước {due:%H:%M} ngày {due:%d/%m/%Y}) "
+                          f"gửi lại vào {paths.inbox_dir() / str(month) / 'appraisal'}:")
+
+
+@app.command()
 def dashboard(port: int = typer.Option(8501, help="Cổng web"),
               host: str = typer.Option("127.0.0.1", help="Địa chỉ lắng nghe; mặc định chỉ máy này. Muốn cho người "
                                                          "khác xem: đặt sau reverse proxy có đăng nhập (README)")

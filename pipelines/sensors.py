@@ -52,7 +52,7 @@ def inbox_state(root: Path) -> State:
         for source_dir in sorted(month_dir.iterdir()):
             if not source_dir.is_dir() or source_dir.name.startswith("."):
                 continue
-            suffixes = EXCEL_SUFFIXES if source_dir.name == "units" else SUFFIXES
+            suffixes = EXCEL_SUFFIXES if source_dir.name in ("units", "appraisal") else SUFFIXES
             try:
                 files = list_files(source_dir, suffixes, digests=False)
             except OSError:  # a file removed while listed: the next evaluation sees the folder as it settled

@@ -130,7 +130,12 @@ create table if not exists marts.dti_scores (
     self_score double,
     computed_score double,
     final_score double,
-    basis varchar
+    basis varchar,
+    numerator double,               -- the figures a ratio, steps or bonus rule scored (year to date)
+    denominator double,
+    appraised_score double,         -- what the city's appraisers gave (staging.appraisals); null until they do
+    achieved_score double,          -- appraised_score when given, else final_score (SPEC §4)
+    appraisal_comment varchar       -- the appraisers' Ý kiến thẩm định beside their score
 );
 
 create table if not exists marts.dti_summary (
@@ -141,7 +146,46 @@ create table if not exists marts.dti_summary (
     group_V double, group_VI double, group_VII double, group_VIII double,
     bonus_penalty double,
     total_score double,
-    rank integer
+    rank integer,
+    achieved_total double,          -- total_score with achieved_score in place of final_score
+    achieved_rank integer
+);
+
+-- For each criterion below full points: the next band and what the data must reach for it (SPEC §4).
+create table if not exists marts.dti_headroom (
+    report_month varchar not null,
+    unit_code varchar not null,
+    rubric varchar not null,
+    criterion_code varchar not null,
+    max_points double,
+    current_score double,           -- final_score
+    next_score double,              -- the next band's points
+    gain double,                    -- next_score - current_score
+    needed varchar not null,        -- Vietnamese: what must change
+    needed_count integer,           -- records more in the numerator, the denominator unchanged; null when not computable
+    numerator double,               -- the figures the rule scored (year to date)
+    denominator double
+);
+
+-- `dti appraisal YYYY-MM`: each time the appraisal workbooks of a month were written.
+create table if not exists raw.appraisal_rounds (
+    report_month varchar not null,
+    issued_at timestamp not null    -- local time
+);
+
+-- Appraisals returned through appraisal/ (SPEC §6): append-only history, a row per file × criterion scored.
+-- A later appraisal of a criterion wins (marts.dti_scores.appraised_score); none is overwritten or deleted.
+create table if not exists staging.appraisals (
+    report_month varchar not null,  -- the folder's month: the appraisal holds from it to the year's end
+    unit_code varchar not null,
+    criterion_code varchar not null,
+    appraised_score double not null,
+    comment varchar,
+    appraiser varchar,
+    file_name varchar not null,
+    sha256 varchar not null,
+    received_at timestamp not null, -- the file's mtime, local time
+    row_number integer not null
 );
 
 create table if not exists marts.submission_status (
@@ -213,3 +257,10 @@ create table if not exists marts.unit_measures (
 alter table staging.unit_dti_answers add column if not exists answers varchar;
 alter table marts.unit_measures add column if not exists from_month varchar;
 alter table marts.indicator_attainment add column if not exists data_month varchar;
+alter table marts.dti_scores add column if not exists numerator double;
+alter table marts.dti_scores add column if not exists denominator double;
+alter table marts.dti_scores add column if not exists appraised_score double;
+alter table marts.dti_scores add column if not exists achieved_score double;
+alter table marts.dti_scores add column if not exists appraisal_comment varchar;
+alter table marts.dti_summary add column if not exists achieved_total double;
+alter table marts.dti_summary add column if not exists achieved_rank integer;

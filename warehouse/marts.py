@@ -9,6 +9,7 @@ import duckdb
 
 from domain import reference
 from domain.figures import FigureBook, score_frame
+from domain.headroom import headroom_frame
 from domain.periods import ReportMonth
 from warehouse.connection import query, replace_rows, run_sql, sql_text, transaction
 
@@ -35,12 +36,30 @@ def build_submission_status(con: duckdb.DuckDBPyConnection, month: ReportMonth) 
 
 
 def build_dti_scores(con: duckdb.DuckDBPyConnection, month: ReportMonth):
+    """marts.dti_scores (with the appraisal in force and the achieved score) and marts.dti_headroom."""
     params = {"report_month": str(month), "year_start": _year_start(month)}
     book = FigureBook(query(con, "dti_info", **params), query(con, "dti_indicator_figures", **params))
-    scores = score_frame(query(con, "dti_inputs", **params), book).assign(report_month=str(month))
+    inputs = query(con, "dti_inputs", **params)
+    scores = score_frame(inputs, book).merge(query(con, "dti_appraisals", **params),
+                                             on=["unit_code", "criterion_code"], how="left")
+    scores["appraised_score"] = scores["appraised_score"].astype("float64")
+    # SPEC §4: the appraisers' score when given, else the final score
+    scores["achieved_score"] = scores["appraised_score"].fillna(scores["final_score"])
+    criteria = reference.rubric_criteria()
+    names = dict(zip(zip(criteria["rubric"], criteria["criterion_code"]), criteria["name_vi"]))
+    headroom = headroom_frame(scores, inputs, names).assign(report_month=str(month))
+    scores = scores.assign(report_month=str(month))
     with transaction(con):
         replace_rows(con, "marts.dti_scores", scores, report_month=str(month))
+        replace_rows(con, "marts.dti_headroom", headroom, report_month=str(month))
     return scores
+
+
+def record_appraisal_round(con: duckdb.DuckDBPyConnection, month: ReportMonth, issued_at) -> None:
+    """The month's appraisal workbooks were written: note it, and rebuild the month's submission status with
+    its `appraisal` rows (every commune, none received yet)."""
+    run_sql(con, "record_appraisal_round", report_month=str(month), issued_at=issued_at)
+    build_submission_status(con, month)
 
 
 def build_dti_summary(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> None:

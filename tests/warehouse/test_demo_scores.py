@@ -1,6 +1,7 @@
 """On a realistic two-month demo inbox: what people read adds up — every total is its capped groups plus
-group IX, every rank follows the totals, every final score follows its rule, the contract tool finds
-nothing, and a second run of a month gives the very same bits."""
+group IX, every rank follows the totals, every final score follows its rule, every headroom count is the
+least that reaches the next band, the contract tool finds nothing (planned columns included), and a second
+run of a month gives the very same bits."""
 import math
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import duckdb
 from pipelines.launch import run_month
 from domain.paths import inbox_dir, warehouse_path
 from domain.periods import ReportMonth
+from domain import scoring
 from dti.sample_inbox import write_sample_inbox
 from tests.conftest import CONTRACT_TOOL
 
@@ -20,6 +22,29 @@ GROUPS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 def competition_ranks(totals: dict[str, float]) -> dict[str, int]:
     """1, 1, 3: one more than the number of units with a strictly higher total."""
     return {unit: 1 + sum(other > total for other in totals.values()) for unit, total in totals.items()}
+
+
+def rescored(rule: str, max_points: float, numerator: float, denominator: float, params: str) -> float:
+    if rule == "bonus":
+        return scoring.bonus(max_points, numerator, denominator, params, None, "").computed
+    rule_of = scoring.ratio if rule == "ratio" else scoring.steps
+    return rule_of(max_points, numerator, denominator, params).computed
+
+
+def assert_headroom_counts_are_least(con) -> int:
+    """Each needed_count, added to the numerator, reaches the next band; one fewer does not (SPEC §4)."""
+    rows = con.execute("""
+        select h.unit_code, h.criterion_code, c.rule, coalesce(c.params, ''), h.max_points, h.current_score,
+               h.next_score, h.needed_count, h.numerator, h.denominator
+        from marts.dti_headroom h
+        join ref.rubric_criteria c on c.rubric = h.rubric and c.criterion_code = h.criterion_code
+         and c.level = 'criterion'
+        where h.needed_count is not null""").fetchall()
+    for unit, code, rule, params, max_points, current, nxt, k, num, den in rows:
+        assert rescored(rule, max_points, num + k, den, params) >= nxt - 1e-9, (unit, code, k)
+        assert k == 0 or rescored(rule, max_points, num + k - 1, den, params) < nxt - 1e-9, (unit, code, k)
+        assert nxt > current
+    return len(rows)
 
 
 def test_totals_ranks_and_final_scores_on_the_demo(env):
@@ -55,10 +80,13 @@ def test_totals_ranks_and_final_scores_on_the_demo(env):
         halves = con.execute("select count(*) from marts.dti_scores where criterion_code = 'I.1' "
                              "and computed_score = 0.5").fetchone()[0]
         assert halves > 0
+        assert assert_headroom_counts_are_least(con) > 50
+        assert con.execute("select count(*) from marts.dti_summary where achieved_total is distinct from total_score "
+                           "or achieved_rank is distinct from rank").fetchone()[0] == 0  # nothing appraised yet
         before = {t: con.execute(f"select * from {t} order by all").fetchall()
-                  for t in ("marts.dti_scores", "marts.dti_summary", "marts.indicator_attainment")}
-    result = subprocess.run([sys.executable, str(CONTRACT_TOOL), str(warehouse_path())], capture_output=True,
-                            text=True)
+                  for t in ("marts.dti_scores", "marts.dti_summary", "marts.indicator_attainment", "marts.dti_headroom")}
+    result = subprocess.run([sys.executable, str(CONTRACT_TOOL), "--planned", str(warehouse_path())],
+                            capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip().endswith("contract: 0 findings"), result.stdout
     assert run_month(JULY)
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
