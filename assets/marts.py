@@ -94,3 +94,21 @@ def later_months_refreshed(context: dg.AssetExecutionContext, warehouse: Warehou
         context.log.info(f"Kỳ {month} chạy lại: đã cập nhật số liệu lũy kế của các kỳ sau "
                          f"{', '.join(map(str, later))}")
     return dg.MaterializeResult(metadata={"report_month": str(month), "refreshed": [str(m) for m in later]})
+
+
+@dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_summary, later_months_refreshed],
+          description=described("Đính chính: số liệu đã công bố (dti publish) mà lần chạy này làm thay đổi, kèm tệp "
+                                "gây ra thay đổi"))
+def restatements(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from datetime import datetime
+
+    from domain.periods import TZ
+    from warehouse.versions import log_restatements
+
+    month = _month(context)
+    with warehouse.connect() as con:
+        added = log_restatements(con, month, datetime.now(TZ).replace(tzinfo=None))
+    if added:
+        context.log.warning(f"Kỳ {month}: {added} số liệu đã công bố thay đổi (xem marts.restatements); chạy "
+                            f"dti publish để công bố phiên bản mới")
+    return dg.MaterializeResult(metadata={"report_month": str(month), "restated": added})

@@ -1,4 +1,5 @@
-"""The `dti` command: run a report month, write the unit templates, feedback and report, run the demo.
+"""The `dti` command: run a report month, query and document the warehouse, open the dashboard, run the demo;
+the commands that write outputs are in `dti/output_commands.py`, the app object in `dti/app.py`.
 
 Faults become one Vietnamese line and an exit code in `dti/command_group.py`; what is printed is in
 `dti/console.py`; a month is run by `pipelines/launch.py`.
@@ -7,38 +8,16 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from dti import command_group
-from dti.command_group import EPILOG, DtiGroup
+from dti.app import app, month_arg, published_month, require_snapshot, run_failed
 from dti.console import console, print_month_summary, said_written, say
 from domain import faults, paths
-from domain.faults import BAD_INPUT, NOTHING_TO_DO, STEP_FAILED, UserFault
-from domain.periods import ReportMonth
+from domain.faults import BAD_INPUT, NOTHING_TO_DO, UserFault
 from pipelines.launch import run_month
-
-
-app = typer.Typer(cls=DtiGroup, help="Kho dữ liệu chuyển đổi số (DTI) thành phố Vũng Tàu.", epilog=EPILOG,
-                  no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-                  context_settings={"help_option_names": ["-h", "--help"]})
-
-
-@app.callback()
-def _options(debug: bool = typer.Option(False, "--debug", help="Khi có lỗi, hiện đầy đủ dấu vết (traceback) thay "
-                                                                 "cho một dòng thông báo")) -> None:
-    command_group.debug = command_group.debug or debug
-
-
-def _month(value: str) -> ReportMonth:
-    try:
-        return ReportMonth.parse(value)
-    except ValueError:
-        raise UserFault(f"Kỳ báo cáo '{value}' không hợp lệ: hãy viết năm và tháng dạng YYYY-MM (ví dụ 2024-06) "
-                        f"hoặc MM/YYYY (ví dụ 06/2024).", BAD_INPUT) from None
 
 
 @app.command()
@@ -46,7 +25,7 @@ def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (ho
     """Chạy trọn một kỳ báo cáo: đọc hộp thư, kiểm tra, nạp vào kho, tính các bảng tổng hợp."""
     from warehouse.publish import parquet_dir, snapshot_path
 
-    month = _month(report_month)
+    month = month_arg(report_month)
     inbox = paths.inbox_dir()
     if not paths.month_has_files(inbox, str(month)):
         raise UserFault(paths.empty_month_message(inbox, str(month)), NOTHING_TO_DO)
@@ -65,121 +44,9 @@ def run(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (ho
         except Exception:  # noqa: BLE001
             pass
     if not ok:
-        raise _run_failed(month)
+        raise run_failed(month)
     say(f"Xong trong {time.monotonic() - started:.1f} giây.")
     said_written([p for p in (warehouse, snapshot_path(warehouse), parquet_dir(warehouse)) if p.exists()])
-
-
-@app.command()
-def template(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
-             out: Path = typer.Option(None, help="Thư mục ghi biểu mẫu; mặc định <DTI_OUT>/<YYYY-MM>/templates")
-             ) -> None:
-    """Tạo 30 biểu mẫu Excel cho các đơn vị điền số liệu (cho bất kỳ kỳ nào, đã chạy hay chưa)."""
-    from outputs.template import write_templates
-
-    month = _month(report_month)
-    folder = paths.writable_dir(out or paths.templates_dir(str(month)), "--out" if out else "DTI_OUT")
-    written = write_templates(month, folder)
-    said_written(written, f"Đã tạo {len(written)} biểu mẫu:")
-
-
-def _require_snapshot() -> None:
-    """Readers open the published snapshot; before any month was published there is nothing to read."""
-    from warehouse.publish import snapshot_path
-
-    if not snapshot_path().exists():
-        raise UserFault(f"Chưa có kho dữ liệu để đọc ({snapshot_path()}): chưa kỳ nào chạy xong với DTI_WAREHOUSE="
-                        f"{paths.warehouse_path()}; hãy chạy dti run YYYY-MM trước (hoặc đặt DTI_WAREHOUSE cho đúng "
-                        f"kho).", NOTHING_TO_DO)
-
-
-def _run_failed(month: ReportMonth) -> UserFault:
-    return UserFault(f"Kỳ {month}: có bước chạy lỗi; xem nhật ký trong giao diện Dagster (DAGSTER_HOME="
-                     f"{os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions).", STEP_FAILED)
-
-
-@contextmanager
-def published_month(month: ReportMonth):
-    """The read-only snapshot, open, for a month that was run; for a month that was never run (no row of it in
-    marts.dti_summary) a UserFault with exit code 2, before anything is written."""
-    import duckdb
-
-    from warehouse.publish import connect_readonly
-
-    _require_snapshot()
-    con = connect_readonly()
-    try:
-        try:
-            was_run = con.execute("select count(*) from marts.dti_summary where report_month = ?",
-                                  [str(month)]).fetchone()[0] > 0
-        except duckdb.CatalogException:
-            was_run = False
-        if not was_run:
-            inbox = paths.inbox_dir()
-            if paths.month_has_files(inbox, str(month)):
-                raise UserFault(f"Kỳ báo cáo {month} chưa được chạy nên kho chưa có số liệu của kỳ: không ghi tệp "
-                                f"nào; hãy chạy dti run {month} trước rồi làm lại.", NOTHING_TO_DO)
-            raise UserFault(f"Kỳ báo cáo {month} chưa được chạy và hộp thư chưa có tệp nào của kỳ "
-                            f"({inbox / str(month)}): không ghi tệp nào; hãy chép các tệp của kỳ vào đó, chạy "
-                            f"dti run {month} rồi làm lại.", NOTHING_TO_DO)
-        yield con
-    finally:
-        con.close()
-
-
-@app.command()
-def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
-             out: Path = typer.Option(None, help="Thư mục ghi các tệp phản hồi; mặc định <DTI_OUT>/<YYYY-MM>/feedback "
-                                                 "(các tệp .xlsx cũ trong thư mục này bị thay)")) -> None:
-    """Tạo tệp Excel gửi lại từng đơn vị có lỗi, và tệp tổng hợp cho cán bộ đầu mối (kỳ đã chạy)."""
-    from outputs.feedback import write_feedback
-
-    month = _month(report_month)
-    with published_month(month) as con:
-        folder = paths.writable_dir(out or paths.feedback_dir(str(month)), "--out" if out else "DTI_OUT")
-        written = write_feedback(con, month, folder)
-    said_written(written, f"Đã tạo {len(written) - 1} tệp cho các đơn vị có lỗi và 1 tệp tổng hợp:")
-
-
-@app.command()
-def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
-           out: Path = typer.Option(None, help="Thư mục ghi báo cáo; mặc định <DTI_OUT>/<YYYY-MM>")) -> None:
-    """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho (kỳ đã chạy)."""
-    from outputs.report import write_report
-
-    month = _month(report_month)
-    with published_month(month) as con:
-        folder = paths.writable_dir(out or paths.month_out_dir(str(month)), "--out" if out else "DTI_OUT")
-        path = write_report(con, month, paths.report_path(str(month), folder))
-    said_written([path])
-
-
-@app.command()
-def appraisal(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
-              out: Path = typer.Option(None, help="Thư mục ghi phiếu thẩm định; mặc định <DTI_OUT>/<YYYY-MM>/appraisal")
-              ) -> None:
-    """Tạo phiếu thẩm định điểm DTI cho từng phường, xã (kỳ đã chạy); phiếu đã điền gửi lại vào appraisal/ của kỳ."""
-    from datetime import datetime, timedelta
-
-    from domain.periods import TZ
-    from outputs.appraisal import write_appraisals
-    from warehouse.connection import connect, run_lock
-    from warehouse.marts import record_appraisal_round
-    from warehouse.publish import publish
-
-    month = _month(report_month)
-    with published_month(month) as con:
-        folder = paths.writable_dir(out or paths.appraisal_dir(str(month)), "--out" if out else "DTI_OUT")
-        written = write_appraisals(con, month, folder)
-    issued_at = datetime.now(TZ).replace(tzinfo=None)
-    with run_lock(on_wait=say, holder=f"dti appraisal {month}, tiến trình {os.getpid()}"):
-        with connect() as con:
-            record_appraisal_round(con, month, issued_at)
-        publish()
-    due = issued_at + timedelta(days=10)
-    said_written(written, f"Đã tạo {len(written)} phiếu thẩm định (gửi lại trước {due:%H:%M} ngày {due:%d/%m/%Y}) "
-                          f"gửi lại vào {paths.inbox_dir() / str(month) / 'appraisal'}:")
-
 
 @app.command()
 def dashboard(port: int = typer.Option(8501, help="Cổng web"),
@@ -213,7 +80,7 @@ def sql(statement: str = typer.Argument(..., help="Câu lệnh SQL, ví dụ: fr
 
     from warehouse.publish import connect_readonly
 
-    _require_snapshot()
+    require_snapshot()
     with connect_readonly() as con:
         try:
             cursor = con.execute(statement)
@@ -241,7 +108,7 @@ def docs(out: Path = typer.Option(paths.REPO_DIR / "docs" / "data_dictionary.md"
     from warehouse.dictionary import markdown
     from warehouse.publish import connect_readonly
 
-    _require_snapshot()
+    require_snapshot()
     paths.writable_dir(out.parent, "--out")
     with connect_readonly() as con:
         out.write_text(markdown(con), encoding="utf-8")
@@ -254,7 +121,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     """Tạo hộp thư mẫu (29 đơn vị + TPVT, nhiều kỳ), chạy từng kỳ và chỉ chỗ xem kết quả."""
     from dti.sample_inbox import write_sample_inbox
 
-    month_list = [_month(m) for m in months.split(",")]
+    month_list = [month_arg(m) for m in months.split(",")]
     inbox = paths.writable_dir(paths.inbox_dir(), "DTI_INBOX")
     wh = paths.warehouse_path()
     paths.writable_dir(wh.parent, "DTI_WAREHOUSE")
@@ -265,7 +132,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     for month in month_list:
         say(f"Chạy kỳ {month} ...")
         if not run_month(month, say=say, progress=console.is_terminal):
-            raise _run_failed(month)
+            raise run_failed(month)
         print_month_summary(month)
     from outputs.feedback import write_feedback
     from warehouse.publish import parquet_dir, snapshot_path
@@ -287,6 +154,10 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
 """)
     said_written([inbox, wh, snapshot_path(wh), parquet_dir(wh), report_path, feedback_dir],
                   f"Đã ghi (hộp thư mẫu, kho, {len(feedback_files)} tệp phản hồi, báo cáo):")
+
+
+# template, feedback, report, appraisal, publish: registered after the commands above, which `dti --help` lists first
+from dti import output_commands  # noqa: E402, F401
 
 
 def main() -> None:

@@ -167,6 +167,70 @@ create table if not exists marts.dti_headroom (
     denominator double
 );
 
+-- `dti publish YYYY-MM` (issue 16): a month's summary, scores and report frozen as a numbered version. The marts
+-- stay live; only `dti publish` makes a new version, and a later run that changes a published figure logs it
+-- in marts.restatements.
+create table if not exists marts.publications (
+    report_month varchar not null,
+    version integer not null,
+    published_at timestamp not null,    -- local time
+    report_file varchar                 -- the report workbook written for this version
+);
+
+create table if not exists marts.published_summary (
+    report_month varchar not null,
+    version integer not null,
+    unit_code varchar not null,
+    rubric varchar not null,
+    group_I double, group_II double, group_III double, group_IV double,
+    group_V double, group_VI double, group_VII double, group_VIII double,
+    bonus_penalty double,
+    total_score double,
+    rank integer,
+    achieved_total double,
+    achieved_rank integer
+);
+
+create table if not exists marts.published_scores (
+    report_month varchar not null,
+    version integer not null,
+    unit_code varchar not null,
+    rubric varchar not null,
+    criterion_code varchar not null,
+    group_code varchar not null,
+    max_points double,
+    self_score double,
+    computed_score double,
+    final_score double,
+    appraised_score double,
+    achieved_score double,
+    basis varchar
+);
+
+-- The files a version was published from (every month of its year up to it): what changed since is the cause
+-- of a restatement.
+create table if not exists marts.published_files (
+    report_month varchar not null,
+    version integer not null,
+    file_month varchar not null,
+    source varchar not null,
+    file_name varchar not null,
+    sha256 varchar
+);
+
+create table if not exists marts.restatements (
+    report_month varchar not null,      -- the published month whose figure changed
+    version integer not null,           -- its latest published version
+    unit_code varchar not null,
+    criterion_code varchar,             -- null for a total or a rank
+    figure varchar not null,            -- total_score, rank, achieved_total, achieved_rank, achieved_score
+    published_value double,
+    current_value double,
+    detected_at timestamp not null,     -- local time of the run that found it
+    run_month varchar not null,         -- the month that run was for
+    caused_by varchar                   -- the files added or changed since the publication
+);
+
 -- `dti appraisal YYYY-MM`: each time the appraisal workbooks of a month were written.
 create table if not exists raw.appraisal_rounds (
     report_month varchar not null,

@@ -170,10 +170,11 @@ def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime
     return path
 
 
-def dti_workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None):
+def dti_workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None,
+                 name: str | None = None):
     unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
     rubric = rubric_of(unit.unit_code)
-    path = inbox_dir() / str(month) / "units" / f"{unit_code}.xlsx"
+    path = inbox_dir() / str(month) / "units" / (name or f"{unit_code}.xlsx")
     write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
     if dti:
         wb = load_workbook(path)

@@ -58,7 +58,7 @@ def one_file(month="2024-06"):
 # ---------------------------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("command", ["run", "report", "feedback", "template"])
+@pytest.mark.parametrize("command", ["run", "report", "feedback", "template", "appraisal", "publish"])
 @pytest.mark.parametrize("month", ["2024-13", "tháng sáu", "13/2024", "2024-6-1"])
 def test_a_month_not_written_as_a_month_is_bad_input(cli, env, command, month):
     result = cli(command, month)
@@ -106,7 +106,7 @@ def test_an_empty_month_is_not_run(cli, env):
     assert not warehouse_path().exists() and not xlsx_under(env)
 
 
-@pytest.mark.parametrize("command", ["report", "feedback"])
+@pytest.mark.parametrize("command", ["report", "feedback", "appraisal", "publish"])
 def test_a_month_never_run_writes_no_workbook(cli, env, command):
     fake_snapshot(["2024-06"])
     result = cli(command, "2024-09")
@@ -120,7 +120,7 @@ def test_a_month_never_run_writes_no_workbook(cli, env, command):
 
 
 @pytest.mark.parametrize("command", [["report", "2024-06"], ["feedback", "2024-06"], ["sql", "from marts.dti_summary"],
-                                     ["docs", "--out", "dict.md"]])
+                                     ["docs", "--out", "dict.md"], ["appraisal", "2024-06"], ["publish", "2024-06"]])
 def test_nothing_published_yet(cli, env, command):
     result = cli(*command)
     refused(result, NOTHING_TO_DO, "Chưa có kho dữ liệu để đọc")
