@@ -29,14 +29,15 @@ import yaml
 
 from domain.periods import ReportMonth
 from dti.sample_inbox import write_sample_inbox
-from tests.postgres_cluster import postgres_cluster  # noqa: F401  the session fixture
+from tests.postgres_cluster import free_port, postgres_cluster  # noqa: F401  the session fixture
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY_CONFIG = REPO / "deploy" / "dagster.yaml"
+DEPLOY_WORKSPACE = REPO / "deploy" / "workspace.yaml"
 JUNE, JULY = ReportMonth(2024, 6), ReportMonth(2024, 7)
 MONTHS = {JUNE.partition_key: str(JUNE), JULY.partition_key: str(JULY)}
 POOL = "duckdb"
-CODE = ["-m", "pipelines.definitions"]
+CODE = ["-m", "pipelines.definitions"]  # the code location, as deploy/README.md serves it
 RUNS_TIMEOUT_SECONDS = 900
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 LOCK_WAIT_LINE = "đang bị một tiến trình khác mở"  # warehouse.connection.connect, when the file is held
@@ -62,8 +63,32 @@ def _runs(cluster) -> dict[str, tuple[str, str]]:
             for run_id, status, partition in _query(cluster, "select run_id, status, partition from runs")}
 
 
-def _dagster(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([_tool("dagster"), *args, *CODE], cwd=REPO, env=env, text=True,
+def _default_signals() -> None:
+    """In a service's process: SIGTERM and SIGINT as by default, even where the test runner ignores them."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def _service(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A long-running process (the code server, the daemon) in a process group of its own, output to `log`."""
+    with open(log, "w", encoding="utf-8") as out:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True, preexec_fn=_default_signals)
+
+
+def _stop(service: subprocess.Popen) -> None:
+    """SIGTERM to the service's process group (it and the processes it started), SIGKILL if it lingers."""
+    if service.poll() is None:
+        os.killpg(service.pid, signal.SIGTERM)
+        try:
+            service.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(service.pid, signal.SIGKILL)
+            service.wait(timeout=30)
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([_tool("dagster"), *args], cwd=REPO, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
@@ -72,15 +97,13 @@ def _finish(proc: subprocess.Popen, what: str) -> None:
     assert proc.returncode == 0, f"{what} failed:\n{out[-3000:]}"
 
 
-def _stop(daemon: subprocess.Popen) -> None:
-    """SIGTERM to the daemon's own process group (it, its code server, its runs), SIGKILL if it lingers."""
-    if daemon.poll() is None:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        try:
-            daemon.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(daemon.pid, signal.SIGKILL)
-            daemon.wait(timeout=30)
+def _wait_serving(port: int, server: subprocess.Popen, log: Path, env: dict[str, str]) -> None:
+    deadline = time.monotonic() + 180
+    while subprocess.run([_tool("dagster"), "api", "grpc-health-check", "-p", str(port)], env=env,
+                         capture_output=True).returncode != 0:
+        assert server.poll() is None, f"the code server exited ({server.returncode}):\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"the code server is not serving after 180 s:\n{log.read_text()[-3000:]}"
+        time.sleep(0.5)
 
 
 def _marts(path: Path) -> dict[str, list[str]]:
@@ -93,57 +116,67 @@ def _marts(path: Path) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def months_at_once(postgres_cluster, tmp_path_factory):  # noqa: F811
+    """deploy/README.md's processes on the cluster: a code server, the daemon, and the CLI submitting two months."""
     cluster = postgres_cluster
     root = tmp_path_factory.mktemp("postgres_daemon")
     inbox, home = root / "inbox", root / "dagster"
-    write_sample_inbox(inbox, [JUNE, JULY], seed=11)
     home.mkdir()
     shutil.copy(DEPLOY_CONFIG, home / "dagster.yaml")
+    workspace = yaml.safe_load(DEPLOY_WORKSPACE.read_text(encoding="utf-8"))
+    server = workspace["load_from"][0]["grpc_server"]
+    server["port"] = port = free_port()
+    (root / "workspace.yaml").write_text(yaml.safe_dump(workspace), encoding="utf-8")
+    at = ["-w", str(root / "workspace.yaml")]
     env = {**os.environ, **cluster.env(), "DAGSTER_HOME": str(home), "DTI_INBOX": str(inbox),
            "DTI_WAREHOUSE": str(root / "concurrent" / "dti.duckdb"), "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
-    with pytest.MonkeyPatch.context() as mp:  # the schema once, before two processes would race to create it
-        for key, value in cluster.env().items():
-            mp.setenv(key, value)
-        with dg.DagsterInstance.from_config(str(home)):
-            pass
-    # The inbox sensor (RUNNING by default) would ask for the same two months on the daemon's first tick:
-    # stopped, so that the runs are the two submitted here. Both commands only write PostgreSQL; the daemon
-    # is not running yet, so the submitted runs wait in the queue.
-    stop_sensor = _dagster(["sensor", "stop", "inbox_sensor"], env)
-    submit = _dagster(["job", "backfill", "-j", "monthly_report", "--partitions", ",".join(MONTHS), "--noprompt"],
-                      env)
-    _finish(stop_sensor, "dagster sensor stop")
-    _finish(submit, "dagster job backfill")
-    queued = {partition: status for partition, (_, status) in _runs(cluster).items()}
-    log_path = root / "daemon.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        daemon = subprocess.Popen([_tool("dagster-daemon"), "run", *CODE], cwd=REPO, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+    code_server = _service([_tool("dagster"), "code-server", "start", *CODE, "-h", server["host"], "-p", str(port)],
+                           env, root / "code_server.log")
+    daemon = None
     try:
+        write_sample_inbox(inbox, [JUNE, JULY], seed=11)  # while the code server loads the definitions
+        with pytest.MonkeyPatch.context() as mp:  # the schema once, before two processes would race to create it
+            for key, value in cluster.env().items():
+                mp.setenv(key, value)
+            with dg.DagsterInstance.from_config(str(home)):
+                pass
+        _wait_serving(port, code_server, root / "code_server.log", env)
+        # The inbox sensor (RUNNING by default) would ask for the same two months on the daemon's first tick:
+        # stopped, so that the runs are the two submitted here. With no daemon yet, they wait in the queue.
+        stop_sensor = _cli(["sensor", "stop", "inbox_sensor", *at], env)
+        submit = _cli(["job", "backfill", "-j", "monthly_report", "--partitions", ",".join(MONTHS), "--noprompt",
+                       *at], env)
+        _finish(stop_sensor, "dagster sensor stop")
+        _finish(submit, "dagster job backfill")
+        queued = {partition: status for partition, (_, status) in _runs(cluster).items()}
+        daemon = _service([_tool("dagster-daemon"), "run", *at], env, root / "daemon.log")
         deadline = time.monotonic() + RUNS_TIMEOUT_SECONDS
         while True:
             runs = _runs(cluster)
             if len(runs) == 2 and all(status in FINISHED for _, status in runs.values()):
                 break
-            assert daemon.poll() is None, f"dagster-daemon exited ({daemon.returncode}):\n" + log_path.read_text()[-3000:]
+            assert daemon.poll() is None, (f"dagster-daemon exited ({daemon.returncode}):\n"
+                                           + (root / "daemon.log").read_text()[-3000:])
             assert time.monotonic() < deadline, f"runs not finished after {RUNS_TIMEOUT_SECONDS} s: {runs}"
             time.sleep(1)
+        concurrent_seconds = time.monotonic() - started
     finally:
-        _stop(daemon)
-    concurrent_seconds = time.monotonic() - started
+        for service in (daemon, code_server):
+            if service is not None:
+                _stop(service)
 
     # the same two months, one after the other, with `dti run` on the embedded default instance (SQLite)
     from dti.cli import run_month
 
+    started = time.monotonic()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DAGSTER_HOME", str(root / "sequential_dagster"))
         mp.setenv("DTI_INBOX", str(inbox))
         mp.setenv("DTI_WAREHOUSE", str(root / "sequential" / "dti.duckdb"))
         assert run_month(JUNE) and run_month(JULY)
-    logs = [log_path, *home.glob("storage/*/compute_logs/*.err")]
+    logs = [root / "daemon.log", root / "code_server.log", *home.glob("storage/*/compute_logs/*.err")]
     return SimpleNamespace(cluster=cluster, home=home, queued=queued, runs=_runs(cluster),
-                           concurrent_seconds=concurrent_seconds,
+                           concurrent_seconds=concurrent_seconds, sequential_seconds=time.monotonic() - started,
                            logs={p.name: p.read_text(encoding="utf-8", errors="replace") for p in logs},
                            concurrent=root / "concurrent" / "dti.duckdb", sequential=root / "sequential" / "dti.duckdb")
 
@@ -178,8 +211,23 @@ def test_postgres_instance_is_the_deploy_config(postgres_cluster, tmp_path, monk
     assert not list(tmp_path.rglob("*.db"))  # nothing went to SQLite
 
 
+def test_postgres_processes_are_the_same_in_the_procfile_and_the_units():
+    """The commands this module runs are deploy/README.md's, in the Procfile and the systemd units alike."""
+    procfile = dict(line.split(": ", 1) for line in (REPO / "deploy" / "Procfile").read_text().splitlines()
+                    if line and not line.startswith("#"))
+    units = {path.stem.removeprefix("dti-"): line.split("=", 1)[1].replace("/opt/dti/.venv/bin/", "")
+             for path in (REPO / "deploy" / "systemd").glob("dti-*.service")
+             for line in path.read_text().splitlines() if line.startswith("ExecStart=")}
+    assert units == procfile and set(procfile) == {"code", "daemon", "web"}
+    server = yaml.safe_load(DEPLOY_WORKSPACE.read_text(encoding="utf-8"))["load_from"][0]["grpc_server"]
+    assert procfile["code"] == f"dagster code-server start {' '.join(CODE)} -h {server['host']} -p {server['port']}"
+    assert procfile["daemon"] == "dagster-daemon run -w deploy/workspace.yaml"
+    assert procfile["web"].startswith("dagster-webserver -w deploy/workspace.yaml ")
+
+
 def test_postgres_runs_two_months_at_once_through_the_daemon(months_at_once):
-    print(f"\ntwo months through the daemon: {months_at_once.concurrent_seconds:.1f} s")
+    print(f"\ntwo months at once through the daemon: {months_at_once.concurrent_seconds:.1f} s (from the code "
+          f"server's start); one after the other with dti run: {months_at_once.sequential_seconds:.1f} s")
     assert months_at_once.queued == {partition: "QUEUED" for partition in MONTHS}  # the daemon launched them
     assert {p: status for p, (_, status) in months_at_once.runs.items()} == {p: "SUCCESS" for p in MONTHS}
     spans = _query(months_at_once.cluster, "select start_time, end_time from runs")
