@@ -58,13 +58,18 @@ def report_month_of_run(context: dg.AssetExecutionContext | dg.AssetCheckExecuti
 
 
 def monthly_asset_check(**kwargs):
-    """`dg.asset_check` partitioned by report month. Dagster 1.13 marks a partitioned check "preview" with a
-    PreviewWarning on every import of the definitions; the checks are partitioned on purpose (one result per
-    report month), so that one notice, and only while the check is declared, is not shown."""
+    """`dg.asset_check` partitioned by report month, in the pool "duckdb" like the assets. Dagster 1.13 marks a
+    partitioned check "preview" with a PreviewWarning on every import of the definitions; the checks are
+    partitioned on purpose (one result per report month), so that one notice, and only while the check is
+    declared, is not shown.
+
+    A monthly check opens the warehouse (read-write: DuckDB lets no other process open a file a writer holds, not
+    even read-only), so it takes the pool's one slot too: with two months running at once (deploy/dagster.yaml) a
+    check of one run would otherwise hold the file while a step of the other, slot in hand, waits for it."""
     def decorate(fn):
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=dg.PreviewWarning,
                                     message="Specifying a partitions_def on an AssetCheckSpec is currently in preview")
-            return dg.asset_check(partitions_def=report_months, **kwargs)(fn)
+            return dg.asset_check(partitions_def=report_months, pool="duckdb", **kwargs)(fn)
 
     return decorate
