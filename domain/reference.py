@@ -27,6 +27,12 @@ def unit_aliases() -> pd.DataFrame:
     return _read("unit_aliases.csv")
 
 
+def criterion_duties() -> pd.DataFrame:
+    """Which department supplies each criterion of the district rubric for TPVT (seed 004's `Đơn vị phụ trách
+    cung cấp`, read into unit codes): criterion_code, unit_code, responsible_text as the seed words it."""
+    return _read("criterion_duties.csv")
+
+
 def indicators() -> pd.DataFrame:
     frame = _read("indicators_2024.csv")
     frame["year"] = frame["year"].astype(int)

@@ -36,3 +36,17 @@ def test_integrity_reports_the_commune_group_v_mismatch():
     assert [(f.rubric, f.group_code, f.printed_max, f.criteria_sum) for f in findings] == [
         ("commune", "V", 3.0, 4.0)]
     assert "nhóm V" in findings[0].message
+
+
+def test_duties_name_known_departments_and_district_criteria():
+    duties = reference.criterion_duties()
+    units = reference.units().set_index("unit_code")["level"]
+    criteria = reference.rubric_criteria()
+    district = set(criteria.loc[(criteria.rubric == "district") & (criteria.level == "criterion"), "criterion_code"])
+    assert set(duties["unit_code"]) <= set(units[units == "department"].index)
+    assert set(duties["criterion_code"]) <= district
+    assert not duties.duplicated(["criterion_code", "unit_code"]).any()
+    by = duties.groupby("criterion_code")["unit_code"].apply(set)
+    assert by["I.1"] == {"VHTT"}                             # "Phòng VHTT"
+    assert by["VI.6.1"] >= {"VPUB"}                          # the city office posts on the portal
+    assert by["VII.1"] == {"KINHTE"}                         # "Phòng Kinh tế"
