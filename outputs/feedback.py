@@ -11,11 +11,9 @@ from openpyxl.utils import get_column_letter
 
 from domain import reference
 from domain.periods import ReportMonth
+from outputs.labels import SOURCE_NAMES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SOURCE_NAMES = {"units": "Biểu mẫu đơn vị", "onestop": "Một cửa (hồ sơ TTHC)", "procedures": "Danh mục TTHC",
-                "qlvb": "Quản lý văn bản", "ioc_feedback": "Phản ánh hiện trường (IOC)",
-                "ioc_accounts": "Tài khoản app IOC"}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
