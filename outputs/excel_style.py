@@ -40,7 +40,7 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 WRAP_CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 RIGHT = Alignment(horizontal="right", vertical="top")
 LINE_POINTS = 1.15  # a printed line is 1,11 × the font size high (Liberation Serif), plus a margin
-CHAR_FACTOR = 1.1   # characters of Vietnamese text per unit of column width at 11 pt (a unit is one "0"); with
+CHAR_FACTOR = 1.15  # characters of Vietnamese text per unit of column width at 11 pt (a unit is one "0"); with
 #                     UPPER_WIDTH and LINE_POINTS measured on LibreOffice 7.4 PDFs (never fewer lines than printed)
 UPPER_WIDTH = 1.3   # an upper-case letter against a lower-case one
 
@@ -194,7 +194,7 @@ def fit_row_heights(ws, first_row: int = 1) -> None:
             lines = text_lines(str(cell.value), spans.get((r, c), _width(ws, c)), size, bool(cell.font.b))
         else:
             lines = 1
-        heights[r] = max(heights.get(r, 0), lines * size * LINE_POINTS + 4)
+        heights[r] = max(heights.get(r, 0), lines * size * LINE_POINTS + 2.5)
     for r, height in heights.items():
         current = ws.row_dimensions[r].height
         if current is None or current < height:
