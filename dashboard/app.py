@@ -67,7 +67,7 @@ middle.altair_chart(alt.Chart(city_trend).mark_line(point=True).encode(
 right.altair_chart(alt.Chart(score_trend).mark_line(point=True).encode(
     x="Kỳ:N", y="Tổng điểm:Q", color="Đơn vị:N"), width="stretch")
 
-st.header(f"Lỗi dữ liệu cần đơn vị sửa — kỳ {month}")
+st.header(f"Lỗi dữ liệu theo đơn vị — kỳ {month}")
 if failures.empty:
     st.success("Kỳ này không có lỗi dữ liệu.")
 else:

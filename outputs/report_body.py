@@ -123,7 +123,7 @@ def closing_sheet(ws, con, month: ReportMonth, data, blocks: dict) -> None:
     page_break_before(ws, row)
     first, last, statuses = blocks["indicators"]
     if last >= first:
-        ws.add_chart(charts.indicator_chart(data, first, last, statuses), f"A{row}")
+        ws.add_chart(charts.indicator_chart(data, first, last, statuses, blocks["indicators_max"]), f"A{row}")
         row = charts.reserve_rows(ws, row, charts.indicator_chart_height(last - first + 1))
     first, last = blocks["trend"]
     ws.add_chart(charts.trend_chart(data, first, last), f"A{row}")

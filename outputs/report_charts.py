@@ -43,6 +43,7 @@ def data_sheet(wb, con, month: str):
         ws.cell(r, 3, None if row.target_pct is None or row.target_pct != row.target_pct else row.target_pct)
         ws.cell(r, 4, row.status)
     blocks["indicators"] = (2, 1 + len(indicators), list(indicators["status"]))
+    blocks["indicators_max"] = max([100.0, *indicators["value_pct"], *indicators["target_pct"].dropna()])
 
     ranking = dashboard_data.ranking(con, month)
     top = len(indicators) + 4
@@ -72,7 +73,7 @@ def _style(chart, title: str, width: float, height: float) -> None:
     chart.legend.position = "b"
 
 
-def indicator_chart(data, first: int, last: int, statuses: list[str]) -> BarChart:
+def indicator_chart(data, first: int, last: int, statuses: list[str], top: float = 100) -> BarChart:
     """Each indicator with figures: its result (green achieved, red not) and its target (grey)."""
     chart = BarChart()
     chart.type, chart.grouping = "bar", "clustered"
@@ -89,7 +90,7 @@ def indicator_chart(data, first: int, last: int, statuses: list[str]) -> BarChar
             result.dPt.append(point)
     chart.x_axis.scaling.orientation = "maxMin"  # the first indicator at the top
     chart.x_axis.tickLblSkip = 1                  # every label, not every other one
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, math.ceil(top / 10) * 10  # a value above 100% shows
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.gapWidth = 40
     return chart
