@@ -10,6 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain import reference
 from domain.periods import ReportMonth
 from domain.scoring import parse_parts
+from domain.vnformat import vn_month
 from domain.units import rubric_of  # noqa: F401  (callers name it from here too)
 from outputs.excel_style import (BOLD, BOX, INPUT_FILL, body_cells, finish, font, header_row, new_workbook,
                                  print_setup, protect)
@@ -94,7 +95,7 @@ def write_unit_workbook(path: Path, unit: pd.Series, month: ReportMonth, indicat
     protect(ws, [f"C8:C{7 + len(GENERAL_ITEMS)}"])
 
     ws = wb.create_sheet(SHEET_INDICATORS)
-    _title(ws, f"KẾT QUẢ THỰC HIỆN CHỈ TIÊU CHUYỂN ĐỔI SỐ - KỲ {month}", 6)
+    _title(ws, f"KẾT QUẢ THỰC HIỆN CHỈ TIÊU CHUYỂN ĐỔI SỐ - {vn_month(str(month)).upper()}", 6)
     _headers(ws, 3, SHEET_INDICATORS, [10, 52, 9, 9, 9, 18])
     for row, ind in enumerate(indicators.itertuples(index=False), start=4):
         ws.cell(row, 1, ind.indicator_code)
@@ -108,7 +109,7 @@ def write_unit_workbook(path: Path, unit: pd.Series, month: ReportMonth, indicat
 
     if criteria is not None:
         ws = wb.create_sheet(SHEET_DTI)
-        _title(ws, f"TỰ ĐÁNH GIÁ CHỈ SỐ CHUYỂN ĐỔI SỐ - KỲ {month}", 8)
+        _title(ws, f"TỰ ĐÁNH GIÁ CHỈ SỐ CHUYỂN ĐỔI SỐ - {vn_month(str(month)).upper()}", 8)
         _headers(ws, 3, SHEET_DTI, [9, 86, 7, 9, 11, 8, 8, 18])
         yes_no = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
         ws.add_data_validation(yes_no)
