@@ -41,7 +41,9 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
 
 @app.command()
 def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM (hoặc MM/YYYY)"),
-           out: Path = typer.Option(None, help="Thư mục ghi báo cáo; mặc định <DTI_OUT>/<YYYY-MM>")) -> None:
+           out: Path = typer.Option(None, help="Thư mục ghi báo cáo; mặc định <DTI_OUT>/<YYYY-MM>"),
+           pdf: bool = typer.Option(False, "--pdf", help="Ghi thêm bản PDF (khổ A4, in bằng LibreOffice) để ký số")
+           ) -> None:
     """Báo cáo tháng của thành phố (mẫu báo cáo gửi UBND ngày 25), đọc từ bản sao chỉ đọc của kho (kỳ đã chạy)."""
     from outputs.report import write_report
 
@@ -49,6 +51,11 @@ def report(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-MM 
     with published_month(month) as con:
         folder = paths.writable_dir(out or paths.month_out_dir(str(month)), "--out" if out else "DTI_OUT")
         path = write_report(con, month, paths.report_path(str(month), folder))
+    if pdf:
+        from outputs.pdf import to_pdf
+
+        said_written([path, *to_pdf(path)])
+        return
     said_written([path])
 
 

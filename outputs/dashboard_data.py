@@ -4,6 +4,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from domain import reference
+from domain.targets import parse_target
+from outputs.labels import SOURCE_NAMES
+
 STATUS_LABELS = {"achieved": "Đạt", "not_achieved": "Chưa đạt", "no_data": "—"}
 STATUS_COLOURS = {"Đạt": "#c6efce", "Chưa đạt": "#ffc7ce", "—": "#ededed"}
 GROUP_COLUMNS = ["group_I", "group_II", "group_III", "group_IV", "group_V", "group_VI", "group_VII", "group_VIII"]
@@ -49,8 +53,58 @@ def score_trend(con) -> pd.DataFrame:
         from marts.dti_summary s join ref.units u using (unit_code) order by 1, 2""").df()
 
 
-def failures_by_unit(con, month: str) -> pd.DataFrame:
+def indicators_vs_target(con, month: str) -> pd.DataFrame:
+    """The city's indicators that have figures: result, the applied target's bound (%), status; catalogue order.
+    The report's Biểu đồ 1 and the dashboard's bar chart draw this frame."""
+    frame = con.execute("""
+        select a.indicator_code, a.value_pct, a.target_text, a.status
+        from marts.indicator_attainment a
+        join ref.indicators i on i.indicator_code = a.indicator_code
+             and i.year = (select max(year) from ref.indicators where year <= cast(left(?, 4) as integer))
+        where a.report_month = ? and a.unit_code = 'TPVT' and a.value_pct is not null
+        order by case i.group_code when 'CQS' then 1 when 'KTS' then 2 else 3 end, i.stt""", [month, month]).df()
+    targets = [parse_target(t) for t in frame["target_text"]]
+    frame["target_pct"] = [None if t is None else t.lower for t in targets]
+    frame["Đánh giá"] = frame["status"].map(STATUS_LABELS)
+    return frame
+
+
+def dti_trend(con, month: str) -> pd.DataFrame:
+    """The year's months up to `month`: the city's DTI total and the communes' average (Biểu đồ 3)."""
     return con.execute("""
-        select coalesce(u.short_name_vi, '(chưa xác định)') as "Đơn vị", f.source as "Nguồn", count(*) as "Số lỗi"
+        select report_month as "Kỳ", max(total_score) filter (rubric = 'district') as "Thành phố",
+               avg(total_score) filter (rubric = 'commune') as "Bình quân phường, xã"
+        from marts.dti_summary where left(report_month, 4) = left(?, 4) and report_month <= ?
+        group by 1 order by 1""", [month, month]).df()
+
+
+def failures_by_unit(con, month: str) -> pd.DataFrame:
+    frame = con.execute("""
+        select coalesce(u.name_vi, '(chưa xác định đơn vị)') as "Đơn vị", f.source, count(*) as "Số lỗi"
         from quality.validation_failures f left join ref.units u on u.unit_code = f.responsible_unit
-        where f.report_month = ? group by all order by "Số lỗi" desc""", [month]).df()
+        where f.report_month = ? group by all order by "Số lỗi" desc, 1""", [month]).df()
+    frame.insert(1, "Nguồn", frame.pop("source").map(lambda s: SOURCE_NAMES.get(s, s)))
+    return frame
+
+
+FAILURE_COLUMNS = ["Nguồn", "Tệp", "Trang tính", "Dòng", "Cột", "Giá trị", "Lỗi", "Cần sửa thế nào"]
+
+
+def failure_rows(con, month: str) -> pd.DataFrame:
+    """Every failure of the month as a steward acts on it: the unit (Vietnamese name), where it is (file, sheet,
+    row as the unit sees it, column), the value sent and the Vietnamese message; file by file, top to bottom."""
+    frame = con.execute("""
+        select coalesce(u.name_vi, '(chưa xác định đơn vị)') as unit, f.source, f.file_name, f.sheet, f.row_number,
+               f.column_name, f.failure_value, f.check_name as label, f.message
+        from quality.validation_failures f
+        left join ref.units u on u.unit_code = f.responsible_unit
+        where f.report_month = ?
+        order by u.sort_order nulls last, f.source, f.file_name, f.sheet, f.row_number nulls first, f.column_name
+        """, [month]).df()
+    labels = reference.messages_table().set_index("check_name")["label_vi"]
+    frame["label"] = frame["label"].map(lambda c: labels.get(c, c))
+    frame["source"] = frame["source"].map(lambda s: SOURCE_NAMES.get(s, s))
+    frame["row_number"] = frame["row_number"].map(lambda n: "" if pd.isna(n) else str(int(n)))
+    frame = frame.fillna("")
+    frame.columns = ["Đơn vị", *FAILURE_COLUMNS]
+    return frame

@@ -5,19 +5,16 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain import reference
 from domain.periods import ReportMonth
+from domain.vnformat import vn_month, vn_number
+from outputs.excel_style import body_cells, finish, header_row, merged_line, new_workbook, print_setup
+from outputs.labels import SOURCE_NAMES
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SOURCE_NAMES = {"units": "Biểu mẫu đơn vị", "onestop": "Một cửa (hồ sơ TTHC)", "procedures": "Danh mục TTHC",
-                "qlvb": "Quản lý văn bản", "ioc_feedback": "Phản ánh hiện trường (IOC)",
-                "ioc_accounts": "Tài khoản app IOC"}
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
+TABLE_SIZE = 10  # a unit's 50 failures on at most 4 landscape pages
 
 
 def excel_safe(value: object) -> object:
@@ -27,21 +24,22 @@ def excel_safe(value: object) -> object:
     return value
 
 
-def _sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[int]) -> None:
+def _sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[float],
+           landscape: bool = True) -> None:
+    """Title lines, a gap, one table: A4 one page wide, its header repeated on every page, panes frozen."""
     ws.title = title
-    for i, line in enumerate(lines, start=1):
-        ws.cell(i, 1, line).font = Font(bold=i == 1, size=13 if i == 1 else 11)
-    top = len(lines) + 2
-    for col, (header, width) in enumerate(zip(headers, widths), start=1):
-        cell = ws.cell(top, col, header)
-        cell.font, cell.fill = BOLD, HEADER_FILL
+    for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    for i, line in enumerate(lines, start=1):
+        merged_line(ws, i, line, 1, len(headers), size=13 if i == 1 else 11, bold=i == 1, horizontal="left")
+    top = len(lines) + 2
+    header_row(ws, top, headers)
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
-            cell.alignment = Alignment(wrap_text=c >= 6, vertical="top")
-    ws.freeze_panes = ws.cell(top + 1, 1)
+            ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
+    body_cells(ws, top + 1, top + len(rows), 1, len(headers), size=TABLE_SIZE)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + max(len(rows), 1)}"
+    print_setup(ws, landscape=landscape, title_rows=(top, top), freeze=ws.cell(top + 1, 1).coordinate)
 
 
 def failures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> pd.DataFrame:
@@ -67,12 +65,12 @@ WARNING_LABELS = {"bare_percentage": "Chỉ có tỷ lệ %", "pct_contradicts_f
 
 def _warning_rows(frame: pd.DataFrame) -> list[list]:
     return [[SOURCE_NAMES.get(r.source, r.source), r.file_name, r.sheet, r.row_number, r.column_name,
-             r.failure_value, None if pd.isna(r.baseline) else round(r.baseline, 2), r.message]
+             r.failure_value, None if pd.isna(r.baseline) else vn_number(float(r.baseline), 2), r.message]
             for r in frame.itertuples(index=False)]
 
 
 UNIT_HEADERS = ["Nguồn", "Tệp", "Trang tính", "Dòng", "Cột", "Giá trị đã gửi", "Lỗi", "Cần sửa thế nào"]
-UNIT_WIDTHS = [22, 34, 16, 8, 22, 26, 30, 80]
+UNIT_WIDTHS = [14, 22, 12, 6, 16, 16, 20, 52]
 
 
 def _unit_rows(frame: pd.DataFrame) -> list[list]:
@@ -92,40 +90,40 @@ def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: 
     for unit in units:
         rows = frame[frame["responsible_unit"] == unit]
         to_confirm = flagged[flagged["responsible_unit"] == unit]
-        wb = Workbook()
+        wb = new_workbook()
         _sheet(wb.active, "Lỗi cần sửa", [
-            f"DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO {month}", f"Đơn vị: {names[unit]} ({unit})",
+            f"DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO {vn_month(str(month)).upper()}", f"Đơn vị: {names[unit]} ({unit})",
             f"Số lỗi: {len(rows)}. Đề nghị sửa và gửi lại trước ngày 12."], UNIT_HEADERS, _unit_rows(rows),
             UNIT_WIDTHS)
         if len(to_confirm):
             _sheet(wb.create_sheet(), "Cần xác nhận", [
-                f"SỐ LIỆU ĐÃ GHI NHẬN NHƯNG CẦN XÁC NHẬN - KỲ BÁO CÁO {month}",
+                f"SỐ LIỆU ĐÃ GHI NHẬN NHƯNG CẦN XÁC NHẬN - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
                 f"Số cảnh báo: {len(to_confirm)}. Không phải lỗi: số liệu vẫn được tính; đề nghị kiểm tra và xác nhận."],
                 WARNING_HEADERS, _warning_rows(to_confirm), UNIT_WIDTHS)
         path = out_dir / f"{unit}_{month}.xlsx"
-        wb.save(path)
+        finish(wb).save(path)
         written.append(path)
-    wb = Workbook()
+    wb = new_workbook()
     counts = (frame.assign(unit=frame["responsible_unit"].fillna("(chưa xác định)"))
               .groupby(["unit", "source", "label_vi"], dropna=False).size().reset_index(name="n")
               .sort_values(["unit", "source", "n"], ascending=[True, True, False]))
-    _sheet(wb.active, "Tổng hợp", [f"TỔNG HỢP LỖI DỮ LIỆU - KỲ BÁO CÁO {month}",
+    _sheet(wb.active, "Tổng hợp", [f"TỔNG HỢP LỖI DỮ LIỆU - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
                                    f"Tổng số lỗi: {len(frame)}; số đơn vị có lỗi: "
                                    f"{frame['responsible_unit'].nunique()}; cảnh báo (không loại bỏ số liệu): "
                                    f"{len(flagged)}"],
            ["Đơn vị", "Tên đơn vị", "Nguồn", "Lỗi", "Số lượng"],
            [[r.unit, names.get(r.unit, ""), SOURCE_NAMES.get(r.source, r.source), r.label_vi, r.n]
-            for r in counts.itertuples(index=False)], [16, 36, 26, 36, 10])
+            for r in counts.itertuples(index=False)], [13, 28, 22, 30, 8], landscape=False)
     unknown = frame[frame["responsible_unit"].isna()]
     _sheet(wb.create_sheet(), "Chưa xác định đơn vị",
            ["LỖI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ", "Tệp hoặc dòng không cho biết đơn vị: cán bộ đầu mối xử lý."],
            UNIT_HEADERS, _unit_rows(unknown), UNIT_WIDTHS)
     _sheet(wb.create_sheet(), "Cảnh báo",
-           [f"CẢNH BÁO SỐ LIỆU - KỲ BÁO CÁO {month}",
+           [f"CẢNH BÁO SỐ LIỆU - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
             f"Số liệu vẫn được ghi nhận, cần đơn vị xác nhận: {len(flagged)} cảnh báo, đếm riêng với lỗi."],
            ["Đơn vị", *WARNING_HEADERS],
            [[r.responsible_unit, *row] for r, row in zip(flagged.itertuples(index=False), _warning_rows(flagged))],
-           [14, *UNIT_WIDTHS])
+           [12, *UNIT_WIDTHS])
     path = out_dir / f"_TONG_HOP_{month}.xlsx"
-    wb.save(path)
+    finish(wb).save(path)
     return [*written, path]

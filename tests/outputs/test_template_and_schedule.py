@@ -17,13 +17,14 @@ def test_template_writes_30_workbooks_with_validation(tmp_path):
     paths = write_templates(ReportMonth(2024, 6), tmp_path)
     assert len(paths) == 30
     commune = load_workbook(tmp_path / "PHUONG_8_2024-06.xlsx")
-    assert commune.sheetnames == ["ThongTinChung", "ChiTieu", "DTI"]
+    assert commune.sheetnames == ["ThongTinChung", "ChiTieu", "DTI", "Hướng dẫn"]
+    assert commune.active.title == "Hướng dẫn"  # it opens on the instructions; the form stays the first sheet
     assert commune["ThongTinChung"]["B3"].value == "PHUONG_8" and commune["ThongTinChung"]["B5"].value == "2024-06"
     dti = commune["DTI"]
     assert dti.max_row == 3 + 82
     assert any(dv.formula1 == '"Có,Không"' for dv in dti.data_validations.dataValidation)
     department = load_workbook(tmp_path / "VHTT_2024-06.xlsx")
-    assert department.sheetnames == ["ThongTinChung", "ChiTieu"]  # departments have no DTI sheet
+    assert department.sheetnames == ["ThongTinChung", "ChiTieu", "Hướng dẫn"]  # departments have no DTI sheet
     assert load_workbook(tmp_path / "TPVT_2024-06.xlsx")["DTI"].max_row == 3 + 85  # the district rubric
 
 
