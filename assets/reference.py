@@ -48,11 +48,14 @@ def ref_indicators(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
 
 @dg.asset(group_name="reference", pool="duckdb",
-          description=f"Hai bộ tiêu chí DTI (cấp huyện, cấp xã) với quy tắc chấm.\n\n{NOT_PARTITIONED}")
+          description=f"Hai bộ tiêu chí DTI (cấp huyện, cấp xã) với quy tắc chấm, và phòng ban cung cấp từng tiêu chí "
+                      f"cấp huyện.\n\n{NOT_PARTITIONED}")
 def ref_rubric_criteria(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     criteria = RubricCriterionSchema.validate(reference.rubric_criteria())
+    duties = reference.criterion_duties()
     with warehouse.connect() as con, transaction(con):
         _replace_table(con, "ref.rubric_criteria", criteria)
+        _replace_table(con, "ref.criterion_duties", duties)
     counts = criteria[criteria["level"] == "criterion"].groupby("rubric").size().to_dict()
     return dg.MaterializeResult(metadata={"report_month": _run_month(context),
                                           **{f"criteria_{k}": int(v) for k, v in counts.items()}})

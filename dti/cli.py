@@ -147,7 +147,7 @@ def demo(months: str = typer.Option("2024-06,2024-07,2024-08", help="Các kỳ b
     say(f"""  Kho DuckDB:          {wh}  (bản sao chỉ đọc: {snapshot_path(wh)}; Parquet: {parquet_dir(wh)})
     dti sql "from marts.dti_summary order by rank"
   Kết quả từng kỳ:     {paths.out_dir()}/<YYYY-MM>/ (báo cáo, feedback/, templates/)
-  Lỗi cần trả đơn vị:  {feedback_dir}/ (một tệp cho mỗi đơn vị có lỗi, _TONG_HOP_{last}.xlsx cho đầu mối)
+  Lỗi cần trả đơn vị:  {feedback_dir}/ (một tệp cho mỗi đơn vị: lỗi cần sửa, cơ hội tăng điểm, nhiệm vụ cung cấp; _TONG_HOP_{last}.xlsx cho đầu mối)
   Báo cáo tháng:       {report_path}
   Bảng điều khiển:     dti dashboard   → http://127.0.0.1:8501
   Giao diện Dagster:   DAGSTER_HOME={os.environ.get('DAGSTER_HOME')} dagster dev -m pipelines.definitions

@@ -36,7 +36,8 @@ def feedback(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-M
     with published_month(month) as con:
         folder = paths.writable_dir(out or paths.feedback_dir(str(month)), "--out" if out else "DTI_OUT")
         written = write_feedback(con, month, folder)
-    said_written(written, f"Đã tạo {len(written) - 1} tệp cho các đơn vị có lỗi và 1 tệp tổng hợp:")
+    said_written(written, f"Đã tạo {len(written) - 1} tệp cho các đơn vị (lỗi cần sửa, cơ hội tăng điểm của phường, xã, "
+                          f"nhiệm vụ cung cấp của phòng ban) và 1 tệp tổng hợp:")
 
 
 @app.command()

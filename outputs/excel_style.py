@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from copy import copy
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -218,3 +219,32 @@ def finish(wb: Workbook) -> Workbook:
             print_setup(ws)
         fit_row_heights(ws)
     return wb
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TABLE_SIZE = 10  # a unit's 50 failures on at most 4 landscape pages (feedback)
+
+
+def excel_safe(value: object) -> object:
+    """Text from a source file never becomes a formula in what we write (formula injection)."""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def table_sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[float],
+           landscape: bool = True) -> None:
+    """Title lines, a gap, one table: A4 one page wide, its header repeated on every page, panes frozen."""
+    ws.title = title
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, line in enumerate(lines, start=1):
+        merged_line(ws, i, line, 1, len(headers), size=13 if i == 1 else 11, bold=i == 1, horizontal="left")
+    top = len(lines) + 2
+    header_row(ws, top, headers)
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
+    body_cells(ws, top + 1, top + len(rows), 1, len(headers), size=TABLE_SIZE)
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + max(len(rows), 1)}"
+    print_setup(ws, landscape=landscape, title_rows=(top, top), freeze=ws.cell(top + 1, 1).coordinate)

@@ -5,42 +5,13 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from domain import reference
 from domain.periods import ReportMonth
 from domain.vnformat import vn_month, vn_number
-from outputs.excel_style import body_cells, finish, header_row, merged_line, new_workbook, print_setup
+from outputs.excel_style import finish, new_workbook, table_sheet
+from outputs.feedback_points import add_points_sheet, has_points_sheet
 from outputs.labels import SOURCE_NAMES
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TABLE_SIZE = 10  # a unit's 50 failures on at most 4 landscape pages
-
-
-def excel_safe(value: object) -> object:
-    """Text from a source file never becomes a formula in what we write (formula injection)."""
-    if isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[float],
-           landscape: bool = True) -> None:
-    """Title lines, a gap, one table: A4 one page wide, its header repeated on every page, panes frozen."""
-    ws.title = title
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    for i, line in enumerate(lines, start=1):
-        merged_line(ws, i, line, 1, len(headers), size=13 if i == 1 else 11, bold=i == 1, horizontal="left")
-    top = len(lines) + 2
-    header_row(ws, top, headers)
-    for r, row in enumerate(rows, start=top + 1):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
-    body_cells(ws, top + 1, top + len(rows), 1, len(headers), size=TABLE_SIZE)
-    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + max(len(rows), 1)}"
-    print_setup(ws, landscape=landscape, title_rows=(top, top), freeze=ws.cell(top + 1, 1).coordinate)
-
 
 def failures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> pd.DataFrame:
     frame = con.execute("select * from quality.validation_failures where report_month = ?", [str(month)]).df()
@@ -79,27 +50,32 @@ def _unit_rows(frame: pd.DataFrame) -> list[list]:
 
 
 def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: Path) -> list[Path]:
-    """One workbook per unit that had failures or warnings, and `_TONG_HOP.xlsx` for the steward."""
+    """One workbook per unit with something to act on: its failures and warnings, a commune's chances to gain
+    points, a department's duties for TPVT; and `_TONG_HOP.xlsx` for the steward."""
     frame, flagged = failures(con, month), warnings(con, month)
     names = reference.units().set_index("unit_code")["name_vi"]
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.xlsx"):  # a re-run must not leave a unit's fixed failures behind
         old.unlink()
     written = []
-    units = sorted(set(frame["responsible_unit"].dropna()) | set(flagged["responsible_unit"].dropna()))
+    points = {u for u in names.index if u != "TPVT" and has_points_sheet(con, month, u)}
+    units = sorted(set(frame["responsible_unit"].dropna()) | set(flagged["responsible_unit"].dropna()) | points)
     for unit in units:
         rows = frame[frame["responsible_unit"] == unit]
         to_confirm = flagged[flagged["responsible_unit"] == unit]
         wb = new_workbook()
-        _sheet(wb.active, "Lỗi cần sửa", [
-            f"DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO {vn_month(str(month)).upper()}", f"Đơn vị: {names[unit]} ({unit})",
-            f"Số lỗi: {len(rows)}. Đề nghị sửa và gửi lại trước ngày 12."], UNIT_HEADERS, _unit_rows(rows),
-            UNIT_WIDTHS)
+        if len(rows) or len(to_confirm):
+            table_sheet(wb.active, "Lỗi cần sửa", [
+                f"DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
+                f"Đơn vị: {names[unit]} ({unit})", f"Số lỗi: {len(rows)}. Đề nghị sửa và gửi lại trước ngày 12."],
+                UNIT_HEADERS, _unit_rows(rows), UNIT_WIDTHS)
         if len(to_confirm):
-            _sheet(wb.create_sheet(), "Cần xác nhận", [
+            table_sheet(wb.create_sheet(), "Cần xác nhận", [
                 f"SỐ LIỆU ĐÃ GHI NHẬN NHƯNG CẦN XÁC NHẬN - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
                 f"Số cảnh báo: {len(to_confirm)}. Không phải lỗi: số liệu vẫn được tính; đề nghị kiểm tra và xác nhận."],
                 WARNING_HEADERS, _warning_rows(to_confirm), UNIT_WIDTHS)
+        if unit in points:
+            add_points_sheet(wb, con, month, unit, names[unit], first=not (len(rows) or len(to_confirm)))
         path = out_dir / f"{unit}_{month}.xlsx"
         finish(wb).save(path)
         written.append(path)
@@ -107,7 +83,7 @@ def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: 
     counts = (frame.assign(unit=frame["responsible_unit"].fillna("(chưa xác định)"))
               .groupby(["unit", "source", "label_vi"], dropna=False).size().reset_index(name="n")
               .sort_values(["unit", "source", "n"], ascending=[True, True, False]))
-    _sheet(wb.active, "Tổng hợp", [f"TỔNG HỢP LỖI DỮ LIỆU - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
+    table_sheet(wb.active, "Tổng hợp", [f"TỔNG HỢP LỖI DỮ LIỆU - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
                                    f"Tổng số lỗi: {len(frame)}; số đơn vị có lỗi: "
                                    f"{frame['responsible_unit'].nunique()}; cảnh báo (không loại bỏ số liệu): "
                                    f"{len(flagged)}"],
@@ -115,10 +91,10 @@ def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: 
            [[r.unit, names.get(r.unit, ""), SOURCE_NAMES.get(r.source, r.source), r.label_vi, r.n]
             for r in counts.itertuples(index=False)], [13, 28, 22, 30, 8], landscape=False)
     unknown = frame[frame["responsible_unit"].isna()]
-    _sheet(wb.create_sheet(), "Chưa xác định đơn vị",
+    table_sheet(wb.create_sheet(), "Chưa xác định đơn vị",
            ["LỖI CHƯA XÁC ĐỊNH ĐƯỢC ĐƠN VỊ", "Tệp hoặc dòng không cho biết đơn vị: cán bộ đầu mối xử lý."],
            UNIT_HEADERS, _unit_rows(unknown), UNIT_WIDTHS)
-    _sheet(wb.create_sheet(), "Cảnh báo",
+    table_sheet(wb.create_sheet(), "Cảnh báo",
            [f"CẢNH BÁO SỐ LIỆU - KỲ BÁO CÁO {vn_month(str(month)).upper()}",
             f"Số liệu vẫn được ghi nhận, cần đơn vị xác nhận: {len(flagged)} cảnh báo, đếm riêng với lỗi."],
            ["Đơn vị", *WARNING_HEADERS],

@@ -13,7 +13,7 @@ from domain.periods import ReportMonth
 from domain.vnformat import vn_month
 from outputs.excel_style import (BOLD, HEADER_FILL, RIGHT, body_cells, font, header_row, merged_line, pct_text,
                                  print_setup, put_number, score_text)
-from outputs.feedback import excel_safe
+from outputs.excel_style import excel_safe
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 GROUPS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")

@@ -1,11 +1,14 @@
-"""`dti feedback`: a workbook per unit with failures, none for the others, and the steward's summary."""
+"""`dti feedback`: a workbook per unit with something to act on (failures, warnings, a commune's chances to gain
+points, a department's duties for TPVT), and the steward's summary."""
 from datetime import datetime
 
 import duckdb
 from openpyxl import load_workbook
 
 from pipelines.launch import run_month
-from outputs.feedback import excel_safe, write_feedback
+from domain import reference
+from outputs.excel_style import excel_safe
+from outputs.feedback import write_feedback
 from domain.paths import inbox_dir, warehouse_path
 from tests.builders import CHITIEU_ROW, JUNE, ONESTOP_HEADERS, dossier, write_text, write_workbook
 
@@ -27,7 +30,13 @@ def test_feedback_workbooks(env, tmp_path):
     assert run_month(JUNE)
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
         written = write_feedback(con, JUNE, tmp_path / "fb")
-    assert sorted(p.name for p in written) == ["PHUONG_8_2024-06.xlsx", "VHTT_2024-06.xlsx", "_TONG_HOP_2024-06.xlsx"]
+    units = reference.units()
+    everyone = sorted(f"{u}_2024-06.xlsx" for u in units["unit_code"] if u != "TPVT")  # TPVT had nothing to fix
+    assert sorted(p.name for p in written) == [*everyone, "_TONG_HOP_2024-06.xlsx"]
+    assert load_workbook(tmp_path / "fb" / "PHUONG_8_2024-06.xlsx").sheetnames == ["Lỗi cần sửa", "Cơ hội tăng điểm"]
+    assert load_workbook(tmp_path / "fb" / "PHUONG_1_2024-06.xlsx").sheetnames == ["Cơ hội tăng điểm"]
+    assert load_workbook(tmp_path / "fb" / "VHTT_2024-06.xlsx").sheetnames == ["Lỗi cần sửa", "Nhiệm vụ cung cấp"]
+    assert load_workbook(tmp_path / "fb" / "KINHTE_2024-06.xlsx").sheetnames == ["Nhiệm vụ cung cấp"]
 
     ws = load_workbook(tmp_path / "fb" / "PHUONG_8_2024-06.xlsx").active
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=6)]  # 3 title lines, a gap, the header
@@ -53,7 +62,7 @@ def test_warnings_reach_the_unit_and_the_steward_apart_from_failures(env, tmp_pa
     assert run_month(JUNE)
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
         written = write_feedback(con, JUNE, tmp_path / "fb")
-    assert sorted(p.name for p in written) == ["PHUONG_2_2024-06.xlsx", "_TONG_HOP_2024-06.xlsx"]
+    assert "PHUONG_2_2024-06.xlsx" in {p.name for p in written}
     unit = load_workbook(tmp_path / "fb" / "PHUONG_2_2024-06.xlsx")
     assert unit["Lỗi cần sửa"].cell(3, 1).value.startswith("Số lỗi: 0.")
     flagged = [[c.value for c in row] for row in unit["Cần xác nhận"].iter_rows(min_row=5)]
@@ -63,3 +72,32 @@ def test_warnings_reach_the_unit_and_the_steward_apart_from_failures(env, tmp_pa
     summary = load_workbook(tmp_path / "fb" / "_TONG_HOP_2024-06.xlsx")
     assert summary["Tổng hợp"].cell(2, 1).value.endswith("cảnh báo (không loại bỏ số liệu): 1")
     assert [c.value for c in summary["Cảnh báo"][5]][0] == "PHUONG_2"
+
+
+def test_a_commune_sees_how_to_gain_points_and_a_department_its_duties(env, tmp_path):
+    # PHUONG_8: 3 dossiers, 2 of them online; its answers leave most criteria below full points.
+    write_text(inbox_dir() / "2024-06" / "onestop" / "d.csv", ONESTOP_HEADERS, [
+        dossier("A1", unit="Phường 8"), dossier("A2", unit="Phường 8"),
+        dossier("A3", unit="Phường 8", channel="Trực tiếp", remote="Không", paid="Không")])
+    write_workbook("PHUONG_8", {}, datetime(2024, 6, 11, 9))
+    assert run_month(JUNE)
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        write_feedback(con, JUNE, tmp_path / "fb")
+        mart = con.execute("select criterion_code, needed, needed_count, gain from marts.dti_headroom "
+                           "where report_month = '2024-06' and unit_code = 'PHUONG_8'").fetchall()
+        tpvt = dict(con.execute("select criterion_code, final_score from marts.dti_scores "
+                                "where report_month = '2024-06' and unit_code = 'TPVT'").fetchall())
+    sheet = load_workbook(tmp_path / "fb" / "PHUONG_8_2024-06.xlsx")["Cơ hội tăng điểm"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6) if row[0].value]
+    assert sorted((r[0], r[5]) for r in rows) == sorted((code, needed) for code, needed, _, _ in mart)
+    counted = [r for r in rows if r[6] is not None]
+    assert counted and rows[:len(counted)] == counted                 # rows with a record count come first
+    per_record = [gain / max(n, 1) for _, _, n, gain in sorted(
+        (m for m in mart if m[2] is not None), key=lambda m: -m[3] / max(m[2], 1))]
+    assert per_record == sorted(per_record, reverse=True)
+    duties = reference.criterion_duties()
+    kinhte = load_workbook(tmp_path / "fb" / "KINHTE_2024-06.xlsx")["Nhiệm vụ cung cấp"]
+    listed = [[c.value for c in row] for row in kinhte.iter_rows(min_row=5) if row[0].value]
+    assert [r[0] for r in listed] == list(duties.loc[duties.unit_code == "KINHTE", "criterion_code"])
+    vii1 = next(r for r in listed if r[0] == "VII.1")
+    assert vii1[2] == "Phòng Kinh tế" and (vii1[4] is None) == (tpvt["VII.1"] is None)
