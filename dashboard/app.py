@@ -31,9 +31,14 @@ with connect_readonly() as con:
     indicators = data.indicators_vs_target(con, month)
     city_trend, score_trend, dti_trend = data.city_trend(con), data.score_trend(con), data.dti_trend(con, month)
     failures, failure_rows = data.failures_by_unit(con, month), data.failure_rows(con, month)
+    note, communes = data.publication_note(con, month), data.communes(con)
+    commune = st.sidebar.selectbox("Phường, xã (cơ hội tăng điểm)", communes, format_func=lambda c: c[1])
+    headroom = data.headroom(con, month, commune[0])
+
+st.info(note)
 
 st.header(f"Xếp hạng DTI phường, xã — lũy kế đến kỳ {month}")
-st.markdown("  \n".join(f"**{int(r['Hạng'])}.** {r['Đơn vị']} — {vn_number(r['Tổng điểm'], 2)} điểm"
+st.markdown("  \n".join(f"**{int(r['Hạng'])}.** {r['Đơn vị']} — {vn_number(r['Điểm đạt được'], 2)} điểm"
                         for _, r in ranking.head(3).iterrows()))
 group_names = [g[6:] for g in data.GROUP_COLUMNS]
 groups = ranking.melt(id_vars=["Đơn vị"], value_vars=group_names, var_name="Nhóm", value_name="Điểm")
@@ -66,6 +71,15 @@ middle.altair_chart(alt.Chart(city_trend).mark_line(point=True).encode(
     x="Kỳ:N", y="Kết quả (%):Q", color="Chỉ tiêu:N"), width="stretch")
 right.altair_chart(alt.Chart(score_trend).mark_line(point=True).encode(
     x="Kỳ:N", y="Tổng điểm:Q", color="Đơn vị:N"), width="stretch")
+
+st.header(f"Cơ hội tăng điểm — {commune[1]}, kỳ {month}")
+if headroom.empty:
+    st.success("Mọi tiêu chí đã đạt điểm tối đa.")
+else:
+    st.caption("Trước hết là tiêu chí tăng nhiều điểm nhất cho mỗi bản ghi cần thêm (thêm vào tử số, giữ nguyên "
+               "mẫu số).")
+    st.table(headroom.style.format({c: lambda v: "" if v != v or v is None else vn_number(v, 2)
+                                    for c in ("Điểm hiện tại", "Bậc tiếp theo", "Tăng thêm", "Số bản ghi cần thêm")}))
 
 st.header(f"Lỗi dữ liệu theo đơn vị — kỳ {month}")
 if failures.empty:

@@ -9,33 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain.periods import ReportMonth
-from domain.vnformat import vn_number
+from domain.vnformat import vn_month, vn_number
+from outputs.excel_style import (BOLD, INPUT_FILL, RIGHT, body_cells, excel_safe, finish, font, header_row,
+                                 merged_line, new_workbook, print_setup, protect)
 from schemas.appraisal import score_range
 from sources.appraisal import HEADERS, LABEL_APPRAISER, LABEL_MONTH, LABEL_UNIT, SHEET
 from warehouse.connection import query
 
-FONT = "Times New Roman"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-THIN = Side(style="thin", color="999999")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_ROW = 7
-# column: (header, width); the order of sources.appraisal.HEADERS
-WIDTHS = {"criterion_code": 10, "name": 42, "max_points": 8, "self_score": 9, "computed_score": 9, "basis": 40,
-          "evidence": 28, "appraised_score": 13, "comment": 30}
+WIDTHS = {"criterion_code": 8, "name": 38, "max_points": 7, "self_score": 8, "computed_score": 8, "basis": 38,
+          "evidence": 24, "appraised_score": 10, "comment": 26}  # the order of sources.appraisal.HEADERS
 INPUTS = ("appraised_score", "comment")
+SCORES = ("max_points", "self_score", "computed_score")
 
 
 def file_name(unit_code: str, month: ReportMonth) -> str:
     return f"ThamDinh_{unit_code}_{month}.xlsx"
-
-
-def _font(bold: bool = False, size: int = 11) -> Font:
-    return Font(name=FONT, bold=bold, size=size)
 
 
 def _range_validation(ws, low: float, high: float) -> DataValidation:
@@ -49,51 +41,45 @@ def _range_validation(ws, low: float, high: float) -> DataValidation:
 
 def write_appraisal_workbook(path: Path, unit_code: str, unit_name: str, month: ReportMonth,
                              rows: pd.DataFrame) -> Path:
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
     ws.title = SHEET
     columns = list(HEADERS)
-    ws.cell(1, 1, "UBND THÀNH PHỐ VŨNG TÀU").font = _font(bold=True)
-    ws.cell(2, 1, f"PHIẾU THẨM ĐỊNH ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ — {unit_name.upper()}").font = _font(True, 13)
+    last = len(columns)
+    merged_line(ws, 1, "UBND THÀNH PHỐ VŨNG TÀU", 1, 3, bold=True, horizontal="left")
+    merged_line(ws, 2, f"PHIẾU THẨM ĐỊNH ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ — {unit_name.upper()} — "
+                       f"{vn_month(str(month)).upper()}", 1, last, size=13, bold=True)
     for row, (label, value) in enumerate(((LABEL_UNIT, unit_code), (LABEL_MONTH, str(month)),
                                           (LABEL_APPRAISER, None)), start=3):
-        ws.cell(row, 1, label).font = _font(bold=True)
-        cell = ws.cell(row, 2, value)
-        cell.font = _font()
-        if value is None:  # the appraisers' name: an input
-            cell.fill, cell.protection = INPUT_FILL, Protection(locked=False)
-    ws.cell(6, 1, "Điền cột \"Điểm UBND cấp huyện thẩm định\" (ô màu vàng) và ý kiến; để trống tiêu chí không thẩm "
-                  "định. Gửi lại tệp vào thư mục appraisal/ của kỳ.").font = _font(size=10)
-    for i, column in enumerate(columns, start=1):
-        cell = ws.cell(HEADER_ROW, i, HEADERS[column][0])
-        cell.font, cell.border = _font(bold=True), GRID
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[cell.column_letter].width = WIDTHS[column]
+        ws.cell(row, 1, label).font = BOLD
+        ws.cell(row, 2, value).font = font()
+    ws.cell(5, 2).fill = INPUT_FILL  # the appraisers' name
+    merged_line(ws, 6, "Điền cột \"Điểm UBND cấp huyện thẩm định\" (ô màu vàng) và ý kiến; để trống tiêu chí không "
+                       "thẩm định. Gửi lại tệp vào thư mục appraisal/ của kỳ trong 10 ngày.", 1, last, size=10,
+                italic=True, horizontal="left")
+    header_row(ws, HEADER_ROW, [HEADERS[c][0] for c in columns], [WIDTHS[c] for c in columns])
     validations: dict[tuple[float, float], DataValidation] = {}
     for r, item in enumerate(rows.itertuples(index=False), start=HEADER_ROW + 1):
-        values = {"criterion_code": item.criterion_code, "name": item.criterion_name, "max_points": item.max_points,
-                  "self_score": item.self_score, "computed_score": item.computed_score, "basis": item.basis,
-                  "evidence": item.evidence, "appraised_score": None, "comment": None}
+        values = {"criterion_code": item.criterion_code, "name": item.criterion_name, "basis": excel_safe(item.basis),
+                  "evidence": excel_safe(item.evidence), **{c: getattr(item, c) for c in SCORES}}
         for i, column in enumerate(columns, start=1):
-            value = values[column]
-            cell = ws.cell(r, i, None if pd.isna(value) else value)
-            cell.font, cell.border = _font(), GRID
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            value = values.get(column)
+            cell = ws.cell(r, i, None if value is None or pd.isna(value) else value)
+            if column in SCORES:
+                cell.alignment = RIGHT
             if column in INPUTS:
-                cell.fill, cell.protection = INPUT_FILL, Protection(locked=False)
+                cell.fill = INPUT_FILL
         bounds = score_range(float(item.max_points))
         if bounds not in validations:
             validations[bounds] = _range_validation(ws, *bounds)
         validations[bounds].add(ws.cell(r, columns.index("appraised_score") + 1).coordinate)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize, ws.page_setup.orientation = ws.PAPERSIZE_A4, "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "Trang &P / &N"
-    ws.protection.sheet = True  # only the yellow cells take input
+    last_row = HEADER_ROW + len(rows)
+    body_cells(ws, HEADER_ROW + 1, last_row, 1, last, size=10)
+    score_col, comment_col = (ws.cell(1, columns.index(c) + 1).column_letter for c in INPUTS)
+    protect(ws, ["B5", f"{score_col}{HEADER_ROW + 1}:{comment_col}{last_row}"])  # only the yellow cells
+    print_setup(ws, landscape=True, title_rows=(HEADER_ROW, HEADER_ROW), freeze=ws.cell(HEADER_ROW + 1, 3).coordinate)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    finish(wb).save(path)
     return path
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from warehouse.connection import query
+
 from domain import reference
 from domain.targets import parse_target
 from outputs.labels import SOURCE_NAMES
@@ -20,10 +22,11 @@ def months(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def ranking(con, month: str) -> pd.DataFrame:
     return con.execute(f"""
-        select s.rank as "Hạng", u.name_vi as "Đơn vị", {', '.join(f's.{g} as "{g[6:]}"' for g in GROUP_COLUMNS)},
-               s.bonus_penalty as "Thưởng/trừ", s.total_score as "Tổng điểm"
+        select s.achieved_rank as "Hạng", u.name_vi as "Đơn vị",
+               {', '.join(f's.{g} as "{g[6:]}"' for g in GROUP_COLUMNS)},
+               s.bonus_penalty as "Thưởng/trừ", s.total_score as "Tổng điểm", s.achieved_total as "Điểm đạt được"
         from marts.dti_summary s join ref.units u using (unit_code)
-        where s.report_month = ? and s.rubric = 'commune' order by s.rank, u.sort_order""", [month]).df()
+        where s.report_month = ? and s.rubric = 'commune' order by s.achieved_rank, u.sort_order""", [month]).df()
 
 
 def attainment_grid(con, month: str) -> pd.DataFrame:
@@ -108,3 +111,31 @@ def failure_rows(con, month: str) -> pd.DataFrame:
     frame = frame.fillna("")
     frame.columns = ["Đơn vị", *FAILURE_COLUMNS]
     return frame
+
+
+def publication_note(con, month: str) -> str:
+    """The month's latest published version (dti publish) and the changes pending since (marts.restatements)."""
+    found = con.execute("select version, published_at from marts.publications where report_month = ? "
+                        "order by version desc limit 1", [month]).fetchone()
+    if found is None:
+        return f"Kỳ {month} chưa được công bố (dti publish): đang xem số liệu hiện tại."
+    pending = con.execute("select count(*) from marts.restatements where report_month = ? and version = ?",
+                          [month, found[0]]).fetchone()[0]
+    note = f"Kỳ {month}: đã công bố phiên bản {found[0]} ngày {found[1]:%d/%m/%Y}."
+    return note + (f" {pending} số liệu đã thay đổi sau khi công bố, chưa công bố lại." if pending else "")
+
+
+HEADROOM_COLUMNS = {"criterion_code": "Mã", "criterion_name": "Tiêu chí", "current_score": "Điểm hiện tại",
+                    "next_score": "Bậc tiếp theo", "gain": "Tăng thêm", "needed": "Cần đạt",
+                    "needed_count": "Số bản ghi cần thêm"}
+
+
+def headroom(con, month: str, unit_code: str) -> pd.DataFrame:
+    """A commune's chances to gain points, as its feedback workbook lists them (sql/unit_headroom.sql)."""
+    frame = query(con, "unit_headroom", report_month=month, unit_code=unit_code)
+    frame["needed_count"] = frame["needed_count"].astype(object).where(frame["needed_count"].notna(), None)
+    return frame[list(HEADROOM_COLUMNS)].rename(columns=HEADROOM_COLUMNS)
+
+
+def communes(con) -> list[tuple[str, str]]:
+    return con.execute("select unit_code, name_vi from ref.units where rubric = 'commune' order by sort_order").fetchall()

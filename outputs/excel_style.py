@@ -233,7 +233,7 @@ def excel_safe(value: object) -> object:
 
 
 def table_sheet(ws, title: str, lines: list[str], headers: list[str], rows, widths: list[float],
-           landscape: bool = True) -> None:
+                landscape: bool = True, size: float = TABLE_SIZE) -> None:
     """Title lines, a gap, one table: A4 one page wide, its header repeated on every page, panes frozen."""
     ws.title = title
     for col, width in enumerate(widths, start=1):
@@ -245,6 +245,6 @@ def table_sheet(ws, title: str, lines: list[str], headers: list[str], rows, widt
     for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row, start=1):
             ws.cell(r, c, excel_safe(None if pd.isna(value) else value))
-    body_cells(ws, top + 1, top + len(rows), 1, len(headers), size=TABLE_SIZE)
+    body_cells(ws, top + 1, top + len(rows), 1, len(headers), size=size)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + max(len(rows), 1)}"
     print_setup(ws, landscape=landscape, title_rows=(top, top), freeze=ws.cell(top + 1, 1).coordinate)

@@ -12,17 +12,17 @@ from domain.vnformat import vn_month, vn_number
 from outputs.excel_style import score_text, table_sheet
 from warehouse.connection import query
 
-HEADROOM_HEADERS = ["Mã tiêu chí", "Tiêu chí", "Điểm hiện tại", "Điểm bậc tiếp theo", "Điểm tăng thêm",
-                    "Cần đạt", "Số bản ghi cần thêm"]
-HEADROOM_WIDTHS = [9, 40, 9, 10, 9, 56, 10]
-DUTY_HEADERS = ["Mã tiêu chí", "Tiêu chí", "Đơn vị phụ trách (theo bộ tiêu chí)", "Điểm tối đa", "Điểm TPVT kỳ này",
-                "Căn cứ", "Còn thiếu"]
-DUTY_WIDTHS = [9, 34, 26, 8, 9, 40, 40]
+HEADROOM_HEADERS = ["Mã", "Tiêu chí", "Điểm hiện tại", "Bậc tiếp theo", "Tăng thêm", "Cần đạt", "Số bản ghi cần thêm"]
+HEADROOM_WIDTHS = [7, 34, 8, 8, 8, 62, 9]
+SHOWN = 10  # the best chances, on one page: a commune's whole feedback still prints on at most 4 pages (issue 15)
+DUTY_HEADERS = ["Mã", "Tiêu chí", "Điểm TPVT / tối đa", "Còn thiếu"]
+DUTY_WIDTHS = [7, 48, 10, 72]
+SIZE = 9
 
 
 def has_points_sheet(con: duckdb.DuckDBPyConnection, month: ReportMonth, unit_code: str) -> bool:
     if rubric_of(unit_code) == "commune":
-        return not query(con, "feedback_headroom", report_month=str(month), unit_code=unit_code).empty
+        return not query(con, "unit_headroom", report_month=str(month), unit_code=unit_code).empty
     return rubric_of(unit_code) is None and not query(con, "feedback_duties", report_month=str(month),
                                                       unit_code=unit_code).empty
 
@@ -33,20 +33,25 @@ def add_points_sheet(wb, con: duckdb.DuckDBPyConnection, month: ReportMonth, uni
     ws = wb.active if first else wb.create_sheet()
     period = vn_month(str(month)).upper()
     if rubric_of(unit_code) == "commune":
-        rows = query(con, "feedback_headroom", report_month=str(month), unit_code=unit_code)
+        every = query(con, "unit_headroom", report_month=str(month), unit_code=unit_code)
+        rows = every.head(SHOWN)
         table_sheet(ws, "Cơ hội tăng điểm", [
             f"CƠ HỘI TĂNG ĐIỂM DTI - KỲ BÁO CÁO {period}", f"Đơn vị: {unit_name} ({unit_code})",
-            f"{len(rows)} tiêu chí chưa đạt điểm tối đa; trước hết là tiêu chí tăng nhiều điểm nhất cho mỗi bản ghi "
-            f"cần thêm (số bản ghi: thêm vào tử số, giữ nguyên mẫu số)."],
+            f"{len(every)} tiêu chí chưa đạt điểm tối đa; đây là {len(rows)} cơ hội đầu, trước hết là tiêu chí tăng "
+            f"nhiều điểm nhất cho mỗi bản ghi cần thêm (thêm vào tử số, giữ nguyên mẫu số); đủ danh sách trên bảng "
+            f"điều khiển."],
             HEADROOM_HEADERS, [[r.criterion_code, r.criterion_name, score_text(r.current_score),
                                 score_text(r.next_score), score_text(r.gain), r.needed,
                                 None if pd.isna(r.needed_count) else vn_number(int(r.needed_count))]
-                               for r in rows.itertuples(index=False)], HEADROOM_WIDTHS)
+                               for r in rows.itertuples(index=False)], HEADROOM_WIDTHS, size=SIZE)
         return
     rows = query(con, "feedback_duties", report_month=str(month), unit_code=unit_code)
+    full = rows[rows["missing"].isna()]
+    short = rows[rows["missing"].notna()]
     table_sheet(ws, "Nhiệm vụ cung cấp", [
         f"TIÊU CHÍ DTI CẤP HUYỆN ĐƠN VỊ PHỤ TRÁCH CUNG CẤP - KỲ BÁO CÁO {period}",
-        f"Đơn vị: {unit_name} ({unit_code}); {len(rows)} tiêu chí của thành phố (TPVT)."],
-        DUTY_HEADERS, [[r.criterion_code, r.criterion_name, r.responsible_text, score_text(r.max_points),
-                        score_text(r.final_score), r.basis, r.missing] for r in rows.itertuples(index=False)],
-        DUTY_WIDTHS)
+        f"Đơn vị: {unit_name} ({unit_code}); {len(rows)} tiêu chí của thành phố (TPVT), {len(full)} đạt điểm tối đa"
+        + (f" ({', '.join(full['criterion_code'])})" if len(full) else "") + "; còn thiếu:"],
+        DUTY_HEADERS, [[r.criterion_code, r.criterion_name, f"{score_text(r.final_score) or 'chưa có'} / "
+                        f"{score_text(r.max_points)}", r.missing] for r in short.itertuples(index=False)],
+        DUTY_WIDTHS, size=SIZE)

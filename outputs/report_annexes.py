@@ -14,6 +14,7 @@ from domain.vnformat import vn_month
 from outputs.excel_style import (BOLD, HEADER_FILL, RIGHT, body_cells, font, header_row, merged_line, pct_text,
                                  print_setup, put_number, score_text)
 from outputs.excel_style import excel_safe
+from warehouse.connection import query
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 GROUPS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -151,16 +152,17 @@ def city_form_annex(wb, con, month: ReportMonth, number: int) -> None:
 
 
 def communes_form_annex(wb, con, month: ReportMonth, number: int) -> None:
-    """The communes' forms side by side: each criterion's final score (điểm đạt được) per commune."""
+    """The communes' forms side by side: each criterion's achieved score (điểm đạt được: the appraisers' score
+    where given, else the final score) per commune."""
     ws = _sheet(wb, number, "DTI phường, xã")
     communes = con.execute("select unit_code, short_name_vi from ref.units where level = 'commune' "
                            "order by sort_order").fetchall()
     headers = ["STT", "Chỉ số/Chỉ số thành phần", "Điểm tối đa", *[name for _, name in communes]]
     header = annex_title(ws, number, f"Điểm đạt được của phường, xã theo từng chỉ số, lũy kế đến "
                                      f"{vn_month(str(month))}", month, len(headers))
-    scores = con.execute("select unit_code, criterion_code, final_score from marts.dti_scores "
+    scores = con.execute("select unit_code, criterion_code, achieved_score from marts.dti_scores "
                          "where report_month = ? and rubric = 'commune'", [str(month)]).df()
-    final = {(r.unit_code, r.criterion_code): r.final_score for r in scores.itertuples(index=False)}
+    final = {(r.unit_code, r.criterion_code): r.achieved_score for r in scores.itertuples(index=False)}
     summary = con.execute("select * from marts.dti_summary where report_month = ? and rubric = 'commune'",
                           [str(month)]).df().set_index("unit_code")
     header_row(ws, header, headers, [5, 46, 6, *[5.6] * len(communes)])
@@ -189,7 +191,8 @@ def communes_form_annex(wb, con, month: ReportMonth, number: int) -> None:
                 cell.alignment = RIGHT
             if level == "group":
                 cell.font, cell.fill = BOLD, HEADER_FILL
-    for label, column in (("Tổng điểm", "total_score"), ("Xếp hạng", "rank")):
+    for label, column in (("Tổng điểm trước thẩm định", "total_score"), ("Tổng điểm đạt được", "achieved_total"),
+                          ("Xếp hạng", "achieved_rank")):
         r += 1
         ws.cell(r, 2, label).font = BOLD
         for c, (unit, _) in enumerate(communes, start=4):
@@ -202,6 +205,27 @@ def communes_form_annex(wb, con, month: ReportMonth, number: int) -> None:
             cell.font = font(9, bold=cell.font.b)  # 20 columns of figures on a landscape page
 
 
+def appraisal_annex(wb, con, month: ReportMonth, number: int) -> None:
+    """Where the city's appraisers departed from the communes' self scores and the computed ones, with their
+    comments (dti appraisal, issue 16)."""
+    ws = _sheet(wb, number, "Thẩm định")
+    headers = ["Phường, xã", "Mã", "Chỉ số", "Điểm tối đa", "Điểm tự đánh giá", "Điểm tính từ dữ liệu",
+               "Điểm UBND cấp huyện thẩm định", "Ý kiến thẩm định"]
+    header = annex_title(ws, number, f"Kết quả thẩm định điểm DTI của phường, xã khác điểm tự đánh giá hoặc điểm "
+                                     f"tính từ dữ liệu, lũy kế đến {vn_month(str(month))}", month, len(headers))
+    rows = query(con, "report_appraisal_departures", report_month=str(month))
+    header_row(ws, header, headers, [14, 8, 40, 8, 9, 9, 10, 40])
+    if rows.empty:
+        ws.cell(header + 1, 1, "Chưa có kết quả thẩm định khác điểm tự đánh giá hoặc điểm tính từ dữ liệu.")
+    for r, row in enumerate(rows.itertuples(index=False), start=header + 1):
+        values = [row.unit_name, row.criterion_code, row.criterion_name, score_text(row.max_points),
+                  score_text(row.self_score), score_text(row.computed_score), score_text(row.appraised_score),
+                  excel_safe(row.appraisal_comment)]
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c, value).alignment = RIGHT if 4 <= c <= 7 else ws.cell(r, c).alignment
+    _finish_table(ws, header, header + max(len(rows), 1), len(headers), landscape=True, size=10)
+
+
 def write_annexes(wb, con, month: ReportMonth) -> None:
     number = 0
     for short in PER_UNIT:
@@ -210,3 +234,4 @@ def write_annexes(wb, con, month: ReportMonth) -> None:
     groups_annex(wb, con, month, number + 1)
     city_form_annex(wb, con, month, number + 2)
     communes_form_annex(wb, con, month, number + 3)
+    appraisal_annex(wb, con, month, number + 4)

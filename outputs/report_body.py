@@ -74,10 +74,11 @@ RANKING_HEADERS = ["Hạng", "Phường, xã", "Tổng điểm", "Kỳ trước"
 
 def ranking_rows(con, month: ReportMonth) -> list[list]:
     frame = con.execute("""
-        select s.rank, u.name_vi, s.total_score, p.total_score as previous, p.rank as previous_rank
+        select s.achieved_rank as rank, u.name_vi, s.achieved_total as total_score, p.achieved_total as previous,
+               p.achieved_rank as previous_rank
         from marts.dti_summary s join ref.units u using (unit_code)
         left join marts.dti_summary p on p.unit_code = s.unit_code and p.report_month = ?
-        where s.report_month = ? and s.rubric = 'commune' order by s.rank, u.sort_order""",
+        where s.report_month = ? and s.rubric = 'commune' order by s.achieved_rank, u.sort_order""",
                         [str(month.previous()), str(month)]).df()
     rows = []
     for r in frame.itertuples(index=False):

@@ -77,10 +77,11 @@ def indicator_section(indicators: list[dict], month: ReportMonth) -> list[str]:
 
 
 def dti_section(con, month: ReportMonth) -> list[str]:
+    """The standing on the scores that count (achieved: the appraisers' score where given), and the appraisal."""
     frame = con.execute("""
-        select s.unit_code, u.short_name_vi, s.rubric, s.total_score, s.rank
+        select s.unit_code, u.short_name_vi, s.rubric, s.achieved_total as total_score, s.achieved_rank as rank
         from marts.dti_summary s join ref.units u using (unit_code)
-        where s.report_month = ? order by s.rank nulls first, u.sort_order""", [str(month)]).df()
+        where s.report_month = ? order by s.achieved_rank nulls first, u.sort_order""", [str(month)]).df()
     city = frame[frame["rubric"] == "district"]
     communes = frame[frame["rubric"] == "commune"]
     lines = []
@@ -93,7 +94,27 @@ def dti_section(con, month: ReportMonth) -> list[str]:
                              for r in part.itertuples(index=False))
         lines.append(f"Cấp phường, xã ({len(communes)} đơn vị): dẫn đầu là {listed(communes.head(3))}; "
                      f"thấp nhất là {listed(communes.tail(3))} (chi tiết tại Bảng 2, Phụ lục V và VII).")
+    appraised, changed = con.execute(
+        "select count(distinct unit_code), count(*) filter (appraised_score is distinct from final_score) "
+        "from marts.dti_scores where report_month = ? and appraised_score is not null", [str(month)]).fetchone()
+    lines.append(f"Thẩm định: {appraised} phường, xã đã có điểm thẩm định; {changed} tiêu chí thẩm định khác điểm "
+                 f"tự đánh giá, tính từ dữ liệu (Phụ lục VIII)." if appraised else
+                 "Thẩm định: chưa có phường, xã nào có điểm thẩm định; điểm đạt được là điểm tự đánh giá, tính từ "
+                 "dữ liệu.")
     return lines
+
+
+def publication_section(con, month: ReportMonth) -> list[str]:
+    """The latest published version of the month (dti publish) and what changed since (marts.restatements)."""
+    version, published_at = con.execute("select version, published_at from marts.publications where report_month = ? "
+                                        "order by version desc limit 1", [str(month)]).fetchone() or (None, None)
+    if version is None:
+        return [f"Số liệu {vn_month(str(month))} chưa được công bố (dti publish); báo cáo này là số liệu hiện tại."]
+    pending = con.execute("select count(*) from marts.restatements where report_month = ? and version = ?",
+                          [str(month), version]).fetchone()[0]
+    return [f"Đã công bố phiên bản {version} ngày {published_at:%d/%m/%Y}."
+            + (f" Sau khi công bố có {pending} số liệu thay đổi (marts.restatements), chưa công bố lại."
+               if pending else " Chưa có số liệu nào thay đổi sau khi công bố.")]
 
 
 def quality_section(con, month: ReportMonth) -> list[str]:
@@ -120,5 +141,5 @@ def summary(con, month: ReportMonth, indicators: list[dict]) -> list[tuple[str, 
     return [("I. TÌNH HÌNH GỬI BÁO CÁO", reporting_section(con, month)),
             ("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ", indicator_section(indicators, month)),
             ("III. CHỈ SỐ CHUYỂN ĐỔI SỐ (DTI)", dti_section(con, month)),
-            ("IV. CHẤT LƯỢNG SỐ LIỆU", quality_section(con, month)),
+            ("IV. CHẤT LƯỢNG SỐ LIỆU", quality_section(con, month) + publication_section(con, month)),
             ("V. ĐỀ XUẤT", proposal_section(month))]

@@ -1,7 +1,7 @@
 -- A department's duties for TPVT (ref.criterion_duties): each district criterion it supplies, TPVT's score on
 -- it this month, and what is missing (marts.dti_headroom) where it is below full points.
 select d.criterion_code, c.name_vi as criterion_name, d.responsible_text, s.max_points, s.final_score,
-       s.basis, coalesce(h.needed, 'Đạt điểm tối đa') as missing
+       s.basis, h.needed as missing  -- null: at full points
 from ref.criterion_duties d
 join ref.rubric_criteria c on c.rubric = 'district' and c.criterion_code = d.criterion_code and c.level = 'criterion'
 left join marts.dti_scores s

@@ -14,6 +14,7 @@ import pytest
 from pipelines.launch import run_month
 from outputs.dashboard_data import STATUS_LABELS
 from domain.paths import REPO_DIR, inbox_dir
+from warehouse.connection import query
 from warehouse.publish import snapshot_path
 from domain.vnformat import vn_number
 from tests.builders import JULY, JUNE, ONESTOP_HEADERS, dossier, write_text
@@ -68,12 +69,16 @@ def test_dashboard_shows_the_ranking_the_grid_and_a_planted_failure(dashboard, t
                              "and unit_code = 'TPVT' and indicator_code = 'CQS-03'", [str(JULY)]).fetchone()[0]
         message = con.execute("select message from quality.validation_failures where file_name = ?",
                               [PLANTED_FILE]).fetchone()[0]
+        first_commune = con.execute("select name_vi from ref.units where rubric = 'commune' "
+                                    "order by sort_order limit 1").fetchone()[0]
+        top_chance = query(con, "unit_headroom", report_month=str(JULY), unit_code="PHUONG_1")["needed"].iloc[0]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1800})
         page.goto(dashboard, timeout=60000)
         page.get_by_text("Kết quả thực hiện chỉ tiêu theo đơn vị").wait_for(timeout=60000)
-        page.locator("table").nth(1).wait_for(timeout=60000)
+        page.get_by_text("Xem lỗi của đơn vị").wait_for(timeout=60000)  # the page's last part: all of it is drawn
+        page.locator("table").nth(4).wait_for(timeout=60000)  # ranking, grid, chances, failures by unit, by row
         text = page.inner_text("body")
         shot = Path(os.environ.get("DTI_SCREENSHOT", tmp_path / "dashboard.png"))
         page.screenshot(path=str(shot), full_page=True)
@@ -98,3 +103,6 @@ def test_dashboard_shows_the_ranking_the_grid_and_a_planted_failure(dashboard, t
     assert ["Một cửa (hồ sơ TTHC)", PLANTED_FILE, "", "2", "Ngày tiếp nhận", "31/06/2024 08:00",
             "Ngày không tồn tại", message] in failure_rows
     assert "31/06/2024" in message
+    # Not published yet, and the first commune's chances to gain points, largest gain per record first.
+    assert f"Kỳ {JULY} chưa được công bố" in text
+    assert f"Cơ hội tăng điểm — {first_commune}, kỳ {JULY}" in text and top_chance in text

@@ -9,6 +9,8 @@ from pipelines.launch import run_month
 from domain import reference
 from outputs.excel_style import excel_safe
 from outputs.feedback import write_feedback
+from outputs.feedback_points import SHOWN
+from warehouse.connection import query
 from domain.paths import inbox_dir, warehouse_path
 from tests.builders import CHITIEU_ROW, JUNE, ONESTOP_HEADERS, dossier, write_text, write_workbook
 
@@ -85,11 +87,14 @@ def test_a_commune_sees_how_to_gain_points_and_a_department_its_duties(env, tmp_
         write_feedback(con, JUNE, tmp_path / "fb")
         mart = con.execute("select criterion_code, needed, needed_count, gain from marts.dti_headroom "
                            "where report_month = '2024-06' and unit_code = 'PHUONG_8'").fetchall()
+        shown = query(con, "unit_headroom", report_month="2024-06", unit_code="PHUONG_8").head(SHOWN)
         tpvt = dict(con.execute("select criterion_code, final_score from marts.dti_scores "
                                 "where report_month = '2024-06' and unit_code = 'TPVT'").fetchall())
+        maxima = dict(con.execute("select criterion_code, max_points from marts.dti_scores "
+                                  "where report_month = '2024-06' and unit_code = 'TPVT'").fetchall())
     sheet = load_workbook(tmp_path / "fb" / "PHUONG_8_2024-06.xlsx")["Cơ hội tăng điểm"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6) if row[0].value]
-    assert sorted((r[0], r[5]) for r in rows) == sorted((code, needed) for code, needed, _, _ in mart)
+    assert len(mart) > SHOWN and [(r[0], r[5]) for r in rows] == list(zip(shown["criterion_code"], shown["needed"]))
     counted = [r for r in rows if r[6] is not None]
     assert counted and rows[:len(counted)] == counted                 # rows with a record count come first
     per_record = [gain / max(n, 1) for _, _, n, gain in sorted(
@@ -98,6 +103,9 @@ def test_a_commune_sees_how_to_gain_points_and_a_department_its_duties(env, tmp_
     duties = reference.criterion_duties()
     kinhte = load_workbook(tmp_path / "fb" / "KINHTE_2024-06.xlsx")["Nhiệm vụ cung cấp"]
     listed = [[c.value for c in row] for row in kinhte.iter_rows(min_row=5) if row[0].value]
-    assert [r[0] for r in listed] == list(duties.loc[duties.unit_code == "KINHTE", "criterion_code"])
+    supplied = list(duties.loc[duties.unit_code == "KINHTE", "criterion_code"])
+    at_full = [c for c in supplied if tpvt.get(c) is not None and tpvt[c] >= maxima[c]]
+    assert [r[0] for r in listed] == [c for c in supplied if c not in at_full]   # what is missing, in rubric order
     vii1 = next(r for r in listed if r[0] == "VII.1")
-    assert vii1[2] == "Phòng Kinh tế" and (vii1[4] is None) == (tpvt["VII.1"] is None)
+    shown_score = "chưa có" if tpvt["VII.1"] is None else f"{tpvt['VII.1']:g}".replace(".", ",")
+    assert vii1[2] == f"{shown_score} / {maxima['VII.1']:g}"      # TPVT's score this month / the maximum

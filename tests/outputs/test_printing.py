@@ -17,6 +17,7 @@ from tests.builders import ONESTOP_HEADERS
 from outputs.excel_style import FONT_NAME
 from outputs.feedback import write_feedback
 from outputs.pdf import to_pdf
+from outputs.appraisal import write_appraisals
 from outputs.report import write_report
 from outputs.template import write_templates
 from tests.builders import dossier, unit_workbook, write_text
@@ -73,12 +74,13 @@ def unseen_month(tmp_path_factory):
         with duckdb.connect(str(warehouse_path()), read_only=True) as con:
             report = write_report(con, JUNE, root / "out" / "bao_cao.xlsx")
             feedback = write_feedback(con, JUNE, root / "out" / "feedback")
-    yield root, report, feedback
+            appraisals = write_appraisals(con, JUNE, root / "out" / "appraisal")
+    yield root, report, feedback, appraisals
 
 
 @needs_libreoffice
 def test_report_pdf_is_an_administrative_document_of_at_most_40_pages(unseen_month):
-    root, report, _ = unseen_month
+    root, report, *_ = unseen_month
     assert_print_ready(report)
     (pdf,) = to_pdf(report)
     total = pages(pdf)
@@ -95,7 +97,7 @@ def test_report_pdf_is_an_administrative_document_of_at_most_40_pages(unseen_mon
     assert "Nơi nhận:" in texts[body - 1] and "TRƯỞNG PHÒNG" in texts[body - 1]
     assert "Bảng 1. Kết quả thực hiện các chỉ tiêu chuyển đổi số" in " ".join(texts[:body])
     annexes = [re.match(r"PHỤ LỤC ([IVX]+) ", t).group(1) for t in texts if re.match(r"PHỤ LỤC [IVX]+ ", t)]
-    assert annexes == ["I", "II", "III", "IV", "V", "VI", "VII"]
+    assert annexes == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
     # page numbers run through the whole document, every page
     assert all(f"Trang {p}/{total}" in texts[p - 1] for p in range(1, total + 1))
     # Bảng 1's header repeats on each of its pages
@@ -105,7 +107,7 @@ def test_report_pdf_is_an_administrative_document_of_at_most_40_pages(unseen_mon
 
 @needs_libreoffice
 def test_report_has_native_charts_drawn_from_the_marts(unseen_month):
-    _, report, _ = unseen_month
+    _, report, *_ = unseen_month
     wb = load_workbook(report)
     data = wb["Dữ liệu biểu đồ"]
     assert data.sheet_state == "hidden"
@@ -122,11 +124,11 @@ def test_report_has_native_charts_drawn_from_the_marts(unseen_month):
 
 @needs_libreoffice
 def test_feedback_and_steward_summary_print_on_a4(unseen_month):
-    _, _, feedback = unseen_month
+    _, _, feedback, _ = unseen_month
     for path in feedback:
         assert_print_ready(path)
     summary = next(p for p in feedback if p.name.startswith("_TONG_HOP"))
-    busiest = max((p for p in feedback if p != summary),
+    busiest = max((p for p in feedback if "Lỗi cần sửa" in load_workbook(p).sheetnames),
                   key=lambda p: sum(ws.max_row for ws in load_workbook(p).worksheets))
     pdfs = to_pdf([summary, busiest])
     assert pages(pdfs[1]) <= 4
@@ -157,7 +159,9 @@ def test_a_unit_with_50_failures_gets_at_most_4_pages(env, tmp_path):
     assert texts[0].startswith("DANH SÁCH SỐ LIỆU CẦN SỬA - KỲ BÁO CÁO THÁNG 06/2024 Đơn vị: Phường 8 (PHUONG_8)")
     every = " ".join(texts)
     assert every.count("Không phải số") == 25 and every.count("Ngày không tồn tại") == 25
-    assert all("Cần sửa thế nào" in t for t in texts)  # the header on every page
+    failing = [t for t in texts if "Không phải số" in t or "Ngày không tồn tại" in t]
+    assert failing and all("Cần sửa thế nào" in t for t in failing)  # the header on every page of the failures
+    assert texts[-1].startswith("CƠ HỘI TĂNG ĐIỂM DTI - KỲ BÁO CÁO THÁNG 06/2024")  # then how to gain points
 
 
 @needs_libreoffice
@@ -192,3 +196,19 @@ def test_template_marks_and_unlocks_only_the_input_cells(tmp_path):
     assert general.column_dimensions["A"].width >= 12                                 # "Kỳ báo cáo" fits
     long_name = max(range(4, dti.max_row + 1), key=lambda r: len(dti.cell(r, 2).value))
     assert dti.row_dimensions[long_name].height > 30  # a 270-character criterion wraps over several lines
+
+
+@needs_libreoffice
+def test_appraisal_workbooks_open_in_libreoffice_and_print_on_a4(unseen_month):
+    """The appraisers' workbooks (issue 16): one per commune, print-ready, and LibreOffice opens and prints
+    them with their diacritics, in at most 6 pages each."""
+    root, *_, appraisals = unseen_month
+    assert len(appraisals) == 17
+    for path in appraisals:
+        assert_print_ready(path)
+    from outputs.pdf import to_pdf
+
+    pdf = to_pdf(appraisals[0], root / "pdf")[0]
+    assert 1 <= pages(pdf) <= 6
+    first = page_text(pdf, 1)
+    assert "PHIẾU THẨM ĐỊNH ĐIỂM CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP XÃ" in first and "Điểm UBND cấp huyện thẩm định" in first

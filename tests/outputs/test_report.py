@@ -60,7 +60,10 @@ def test_report_reads_back_as_the_marts(two_months, tmp_path):  # noqa: F811
     assert vi58[2] == "1" and vi58[column] == "0,5"
     assert [s for s in wb.sheetnames if s.startswith("PL ")] == [
         "PL I Văn bản", "PL II Chữ ký số", "PL III Hồ sơ TTHC", "PL IV Thanh toán", "PL V Điểm DTI theo nhóm",
-        "PL VI DTI thành phố", "PL VII DTI phường, xã"]
+        "PL VI DTI thành phố", "PL VII DTI phường, xã", "PL VIII Thẩm định"]
+    assert wb["PL VIII Thẩm định"].cell(6, 1).value.startswith("Chưa có kết quả thẩm định")  # none yet
+    assert "Thẩm định: chưa có phường, xã nào có điểm thẩm định" in said
+    assert "Số liệu tháng 07/2024 chưa được công bố (dti publish)" in said
 
 
 def test_report_on_a_demo_month(env, tmp_path):

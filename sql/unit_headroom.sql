@@ -1,5 +1,5 @@
--- A commune's "Cơ hội tăng điểm" (marts.dti_headroom): largest gain per record needed first, then the criteria
--- whose gain counts no records, largest gain first.
+-- A unit's chances to gain points (marts.dti_headroom), for its feedback sheet and the dashboard: largest
+-- gain per record needed first, then the criteria whose gain counts no records, largest gain first.
 select h.criterion_code, c.name_vi as criterion_name, h.current_score, h.next_score, h.gain, h.needed,
        h.needed_count
 from marts.dti_headroom h
