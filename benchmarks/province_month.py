@@ -7,7 +7,8 @@ spelled several ways, and citizens' names, ID-card and phone numbers. Every
 planted bad row carries exactly one fault; `planted.csv` beside the file says
 at which line (as a text editor shows it) and which check must report it.
 
-numpy draws the columns so that 5,000,000 rows are written in seconds.
+numpy draws the columns, a million rows at a time, so that 5,000,000 rows are written in seconds and
+20,000,000 in the memory of one million.
 """
 from __future__ import annotations
 
@@ -56,14 +57,11 @@ def _dmy(minutes: np.ndarray, with_time: bool = True) -> np.ndarray:
     return (text if with_time else text.astype("<U10")).astype(object)
 
 
-def write_province_month(folder: Path, rows: int, bad_rows: int = 1000, month: str = "2024-06",
-                         seed: int = 6) -> Path:
-    """Write `onestop/hoso_tinh_<month>.csv` (and `planted.csv`) under `folder`; return the CSV's path."""
-    rng = np.random.default_rng(seed)
-    period = ReportMonth.parse(month)
-    start = np.datetime64(period.start, "m").astype(np.int64)
-    span = int((period.end - period.start).total_seconds() // 60)
+CHUNK_ROWS = 1_000_000     # drawn and written a million rows at a time: 20,000,000 rows need no more memory
 
+
+def _chunk(rng: np.random.Generator, first: int, rows: int, start: int, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows `first` … `first + rows - 1` (from 0) of the month: their cells, and their received minutes."""
     received = start + rng.integers(0, span, rows)
     due_days = rng.integers(1, 16, rows)
     due = (received // 1440 + due_days) * 1440                      # a bare date: the end of that day counts
@@ -80,7 +78,7 @@ def write_province_month(folder: Path, rows: int, bad_rows: int = 1000, month: s
         return np.where(mask, "Có", "Không").astype(object)
 
     columns = [
-        np.char.add("H24.", np.char.zfill(np.arange(1, rows + 1).astype(str), 8)).astype(object),
+        np.char.add("H24.", np.char.zfill(np.arange(first + 1, first + rows + 1).astype(str), 8)).astype(object),
         np.char.add("2.", np.char.zfill(rng.integers(1000, 3000, rows).astype(str), 6)).astype(object),
         np.array(UNIT_SPELLINGS, dtype=object)[rng.integers(0, len(UNIT_SPELLINGS), rows)],
         _dmy(received),
@@ -99,42 +97,60 @@ def write_province_month(folder: Path, rows: int, bad_rows: int = 1000, month: s
         np.char.add("0", rng.integers(10**10, 10**11, rows).astype(str)).astype(object),
         np.char.add("09", rng.integers(10**7, 10**8, rows).astype(str)).astype(object),
     ]
-    table = np.stack(columns, axis=1)
+    return np.stack(columns, axis=1), received
 
-    planted = []
-    bad_at = np.sort(rng.choice(np.arange(1, rows), bad_rows, replace=False))  # never the first row
-    for n, index in enumerate(bad_at):
-        check, column, value = FAULTS[n % len(FAULTS)]
-        row = table[index]
-        if check == "resolved_before_received":
-            row[5] = _dmy(np.array([received[index] - 2 * 1440]))[0]
-        elif check == "due_before_received":
-            row[4] = _dmy(np.array([received[index] - 3 * 1440]), with_time=False)[0]
-        elif check == "out_of_month":
-            row[3] = _dmy(np.array([start - 5 * 1440]))[0]
+
+def _plant(row: np.ndarray, check: str, column: int | None, value: str | None, received: int, start: int,
+           year: int) -> None:
+    """One fault into one row's cells."""
+    if check == "resolved_before_received":
+        row[5] = _dmy(np.array([received - 2 * 1440]))[0]
+    elif check == "due_before_received":
+        row[4] = _dmy(np.array([received - 3 * 1440]), with_time=False)[0]
+    elif check == "out_of_month":
+        row[3] = _dmy(np.array([start - 5 * 1440]))[0]
+        row[4] = row[5] = ""
+    elif check == "duplicate_id":
+        row[0] = "H24.00000001"                    # the first row's id: the first row is never planted
+    elif check == "not_a_date" or check == "date_not_exist":
+        row[column] = value.format(year=year)
+        if check == "date_not_exist":
             row[4] = row[5] = ""
-        elif check == "duplicate_id":
-            row[0] = table[0][0]                       # the first row is never planted
-        elif check == "not_a_date" or check == "date_not_exist":
-            row[column] = value.format(year=period.year)
-            if check == "date_not_exist":
-                row[4] = row[5] = ""
-        elif check != "row_malformed":
-            row[column] = value
-        planted.append((TITLE_LINES + 2 + int(index), check))  # +1 header line, +1 because rows count from 1
+    elif check != "row_malformed":
+        row[column] = value
+
+
+def write_province_month(folder: Path, rows: int, bad_rows: int = 1000, month: str = "2024-06",
+                         seed: int = 6) -> Path:
+    """Write `onestop/hoso_tinh_<month>.csv` (and `planted.csv`) under `folder`; return the CSV's path."""
+    period = ReportMonth.parse(month)
+    start = np.datetime64(period.start, "m").astype(np.int64)
+    span = int((period.end - period.start).total_seconds() // 60)
+    bad_at = np.sort(np.random.default_rng(seed).choice(np.arange(1, rows), bad_rows, replace=False))  # never row 0
+    faults = {int(index): FAULTS[n % len(FAULTS)] for n, index in enumerate(bad_at)}
+    planted = [(TITLE_LINES + 2 + index, faults[index][0]) for index in sorted(faults)]  # +1 header, rows from 1
 
     folder = Path(folder) / month / "onestop"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"hoso_tinh_{month}.csv"
-    short = {int(i) for i, (_, check) in zip(bad_at, planted) if check == "row_malformed"}
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(f"DANH SÁCH HỒ SƠ TIẾP NHẬN TOÀN TỈNH KỲ {month}\n\n")
         fh.write(";".join(HEADERS) + "\n")
-        lines = np.array([";".join(r) for r in table], dtype=object)
-        for i in short:                       # a row cut short: three fields missing
-            lines[i] = ";".join(table[i][:-3])
-        for chunk in range(0, rows, 200_000):
-            fh.write("\n".join(lines[chunk:chunk + 200_000]) + "\n")
+        for first in range(0, rows, CHUNK_ROWS):
+            count = min(CHUNK_ROWS, rows - first)
+            table, received = _chunk(np.random.default_rng([seed, first]), first, count, start, span)
+            short = set()
+            for index in (i for i in faults if first <= i < first + count):
+                check, column, value = faults[index]
+                _plant(table[index - first], check, column, value, int(received[index - first]), start, period.year)
+                if check == "row_malformed":
+                    short.add(index - first)
+            lines = np.array([";".join(r) for r in table], dtype=object)
+            for i in short:                       # a row cut short: three fields missing
+                lines[i] = ";".join(table[i][:-3])
+            del table
+            for chunk in range(0, count, 200_000):
+                fh.write("\n".join(lines[chunk:chunk + 200_000]) + "\n")
     with (folder.parent.parent / f"planted_{month}.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["line", "check_name"])
