@@ -82,7 +82,8 @@ class TreePeak(threading.Thread):
                 if kib > self.peak_kib:
                     self.peak_kib = kib
                     try:
-                        self.largest = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:80].decode()
+                        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                        self.largest = " ".join(command.decode(errors="replace").split())[:80]
                     except OSError:
                         pass
             self.done.wait(self.every)

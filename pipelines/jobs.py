@@ -5,12 +5,13 @@ from domain.paths import inbox_dir
 from domain.periods import ReportMonth
 from assets.partitions import described, report_month_tags, report_months
 
-# A month below this size runs in one process. Dagster's per-step processes cost about 1 s a step (22 steps)
-# even from a forkserver that has imported the definitions once, 8 s a step without one: most of a city
-# month's run, and a fair share of a province month's (5,000,000 dossiers, 900 MiB, about 15 s in process,
-# memory bounded by DuckDB's limit). Above it each step runs in a process of its own, one at a time since
-# DuckDB has one writer, and the memory a step used goes back to the system as it ends.
-IN_PROCESS_BELOW_BYTES = 2**30
+# A month below this size runs in one process. Dagster's per-step processes cost about 1 s a step (29 steps)
+# even from a forkserver that has imported the definitions once, 8 s a step without one. Issue 17 measured a
+# whole `dti run` in process up to 20,000,000 dossiers (3.6 GiB): DuckDB's memory limit bounds the landing
+# (about 1.1 GiB peak RSS at 20M rows), so the step processes bought no memory a province month needs and
+# cost it half a minute. Above this size (a month several times larger) each step runs in a process of its
+# own, one at a time since DuckDB has one writer, and the memory a step used goes back to the system as it ends.
+IN_PROCESS_BELOW_BYTES = 8 * 2**30
 IN_PROCESS = {"execution": {"config": {"in_process": {}}}}
 MULTIPROCESS = {"execution": {"config": {"multiprocess": {
     "max_concurrent": 1, "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}}}}}}
