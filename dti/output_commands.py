@@ -83,8 +83,8 @@ def appraisal(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-
             record_appraisal_round(con, month, issued_at)
         publish()
     due = issued_at + timedelta(days=10)
-    said_written(written, f"Đã tạo {len(written)} phiếu thẩm định (gửi lại trước {due:%H:%M} ngày {due:%d/%m/%Y}) "
-                          f"gửi lại vào {paths.inbox_dir() / str(month) / 'appraisal'}:")
+    said_written(written, f"Đã tạo {len(written)} phiếu thẩm định; phiếu đã điền gửi lại vào "
+                          f"{paths.inbox_dir() / str(month) / 'appraisal'} trước {due:%H:%M} ngày {due:%d/%m/%Y}:")
 
 
 @app.command("publish")
