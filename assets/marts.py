@@ -100,14 +100,13 @@ def later_months_refreshed(context: dg.AssetExecutionContext, warehouse: Warehou
           description=described("Đính chính: số liệu đã công bố (dti publish) mà lần chạy này làm thay đổi, kèm tệp "
                                 "gây ra thay đổi"))
 def restatements(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    from datetime import datetime
 
-    from domain.periods import TZ
+    from domain.periods import local_now
     from warehouse.versions import log_restatements
 
     month = _month(context)
     with warehouse.connect() as con:
-        added = log_restatements(con, month, datetime.now(TZ).replace(tzinfo=None))
+        added = log_restatements(con, month, local_now())
     if added:
         context.log.warning(f"Kỳ {month}: {added} số liệu đã công bố thay đổi (xem marts.restatements); chạy "
                             f"dti publish để công bố phiên bản mới")

@@ -165,10 +165,10 @@ def score_frame(inputs: pd.DataFrame, book: FigureBook) -> pd.DataFrame:
     scores, scored = [], []
     for row in rows:
         target = row.measure.split(":", 1)[1] if row.measure.startswith("criterion:") else None
-        figures = resolved.get((row.unit_code, target)) if target else resolved[(row.unit_code, row.criterion_code)]
-        scores.append(score_criterion(row, resolved[(row.unit_code, row.criterion_code)],
-                                      resolved.get((row.unit_code, target)) if target else None))
-        scored.append(figures if row.rule in ("ratio", "steps", "bonus") else None)
+        own = resolved[(row.unit_code, row.criterion_code)]
+        referenced = resolved.get((row.unit_code, target)) if target else None
+        scores.append(score_criterion(row, own, referenced))
+        scored.append((referenced if target else own) if row.rule in ("ratio", "steps", "bonus") else None)
     out = inputs[["unit_code", "rubric", "criterion_code", "group_code", "max_points", "self_score"]].copy()
     out["computed_score"] = [s.computed for s in scores]
     out["basis"] = [s.basis for s in scores]

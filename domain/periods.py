@@ -17,15 +17,20 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _MONTH_SLASH = re.compile(r"^(0?[1-9]|1[0-2])\s*/\s*(\d{4})$")
 
 
+def local_now() -> datetime:
+    """Now, as the naive local wall time the warehouse stores (Asia/Ho_Chi_Minh)."""
+    return datetime.now(TZ).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class ReportMonth:
     year: int
     month: int
 
     @classmethod
-    def parse(cls, text: str) -> "ReportMonth":
-        """`2024-06` or `06/2024`."""
-        text = str(text).strip()
+    def parse(cls, text: object) -> "ReportMonth":
+        """`2024-06` or `06/2024`, or a date cell of a workbook's `Kỳ báo cáo` (its year and month)."""
+        text = text.strftime("%Y-%m") if hasattr(text, "strftime") else str(text).strip()
         m = _MONTH.match(text)
         if m:
             return cls(int(m.group(1)), int(m.group(2)))
@@ -47,6 +52,11 @@ class ReportMonth:
 
     def next(self) -> "ReportMonth":
         return ReportMonth(self.year + 1, 1) if self.month == 12 else ReportMonth(self.year, self.month + 1)
+
+    @property
+    def year_start(self) -> str:
+        """The year's first report month, `YYYY-01`: where year-to-date figures begin (SPEC §7)."""
+        return f"{self.year:04d}-01"
 
     @property
     def partition_key(self) -> str:

@@ -28,10 +28,9 @@ def print_month_summary(month: ReportMonth, wait_seconds: float | None = None) -
     from warehouse.connection import LOCK_WAIT_SECONDS, connect, query
 
     with connect(read_only=True, wait_seconds=LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds) as con:
-        rows = query(con, "month_summary_sources", month=str(month)).itertuples(index=False)
-        rows = [tuple(r) for r in rows]
-        unreadable = query(con, "month_summary_unreadable", month=str(month)).itertuples(index=False)
-        whole_file = query(con, "month_summary_whole_file", month=str(month)).itertuples(index=False)
+        rows, unreadable, whole_file = (list(query(con, name, month=str(month)).itertuples(index=False, name=None))
+                                        for name in ("month_summary_sources", "month_summary_unreadable",
+                                                     "month_summary_whole_file"))
     table = Table(title=f"Kỳ báo cáo {month}")
     for column in ("Nguồn", "Tệp", "Dòng đọc", "Dòng nạp", "Dòng bị loại", "Lỗi"):
         table.add_column(column, justify="left" if column == "Nguồn" else "right")
@@ -43,8 +42,8 @@ def print_month_summary(month: ReportMonth, wait_seconds: float | None = None) -
     console.print(table)
     say("Dòng bị loại: dòng không vào kho; Lỗi: dòng trong quality.validation_failures (mỗi giá trị sai một "
         "dòng, mỗi tệp không đọc được hay bị loại cả tệp một dòng), xem bằng dti feedback.")
-    for heading, listed in (("Tệp không đọc được ({n}):", list(unreadable)),
-                            ("Lỗi của cả tệp hoặc cả trang tính ({n} tệp):", list(whole_file))):
+    for heading, listed in (("Tệp không đọc được ({n}):", unreadable),
+                            ("Lỗi của cả tệp hoặc cả trang tính ({n} tệp):", whole_file)):
         if listed:
             say(heading.format(n=len(listed)))
             for source, file_name, reason in listed:

@@ -65,9 +65,9 @@ def appraisal(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-
               out: Path = typer.Option(None, help="Thư mục ghi phiếu thẩm định; mặc định <DTI_OUT>/<YYYY-MM>/appraisal")
               ) -> None:
     """Tạo phiếu thẩm định điểm DTI cho từng phường, xã (kỳ đã chạy); phiếu đã điền gửi lại vào appraisal/ của kỳ."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
-    from domain.periods import TZ
+    from domain.periods import local_now
     from outputs.appraisal import write_appraisals
     from warehouse.connection import connect, run_lock
     from warehouse.marts import record_appraisal_round
@@ -77,7 +77,7 @@ def appraisal(report_month: str = typer.Argument(..., help="Kỳ báo cáo YYYY-
     with published_month(month) as con:
         folder = paths.writable_dir(out or paths.appraisal_dir(str(month)), "--out" if out else "DTI_OUT")
         written = write_appraisals(con, month, folder)
-    issued_at = datetime.now(TZ).replace(tzinfo=None)
+    issued_at = local_now()
     with run_lock(on_wait=say, holder=f"dti appraisal {month}, tiến trình {os.getpid()}"):
         with connect() as con:
             record_appraisal_round(con, month, issued_at)
@@ -93,9 +93,8 @@ def publish_month(report_month: str = typer.Argument(..., help="Kỳ báo cáo Y
                                                       "<DTI_OUT>/<YYYY-MM>/published")) -> None:
     """Công bố kỳ (đã chạy): đóng băng tổng hợp, điểm và báo cáo thành một phiên bản đánh số; các lần chạy sau
     làm thay đổi số đã công bố được ghi vào marts.restatements."""
-    from datetime import datetime
 
-    from domain.periods import TZ
+    from domain.periods import local_now
     from outputs.report import write_report
     from warehouse.connection import connect, run_lock
     from warehouse.publish import publish
@@ -109,7 +108,7 @@ def publish_month(report_month: str = typer.Argument(..., help="Kỳ báo cáo Y
         with connect() as con:
             version = next_version(con, month)
             report_file = folder / f"bao_cao_cds_{month}_v{version}.xlsx"
-            publish_version(con, month, version, datetime.now(TZ).replace(tzinfo=None), str(report_file))
+            publish_version(con, month, version, local_now(), str(report_file))
         publish()
     with published_month(month) as con:
         write_report(con, month, report_file)

@@ -58,13 +58,12 @@ def _placed(book, month: ReportMonth, resolver: UnitResolver, log: FailureLog) -
         log.add("unit_unknown", sheet=SHEET, column=LABEL_UNIT, value=book.unit_code_text)
     elif rubric_of(unit_code) != "commune":
         log.add("appraisal_not_commune", sheet=SHEET, column=LABEL_UNIT, value=book.unit_code_text)
-    text = book.report_month_text
     try:
-        declared = ReportMonth.parse(text.strftime("%Y-%m") if hasattr(text, "strftime") else str(text))
+        declared = ReportMonth.parse(book.report_month_text)
         if declared != month:
             log.add("misfiled", sheet=SHEET, column=LABEL_MONTH, value=str(declared), expected=str(month))
     except ValueError:
-        log.add("report_month_invalid", sheet=SHEET, column=LABEL_MONTH, value=text)
+        log.add("report_month_invalid", sheet=SHEET, column=LABEL_MONTH, value=book.report_month_text)
     return None if log.failures else unit_code
 
 

@@ -59,7 +59,7 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
         if unit_code is None:
             log.add("unit_unknown", sheet=SHEET_GENERAL, column="Tên cơ quan, đơn vị", value=book.unit_name_text)
     try:
-        declared = ReportMonth.parse(_month_text(book.report_month_text))
+        declared = ReportMonth.parse(book.report_month_text)
         if declared != month:
             log.add("misfiled", sheet=sheet, column="Kỳ báo cáo", value=str(declared), expected=str(month))
     except ValueError:
@@ -89,12 +89,6 @@ def process_workbook(file: InboxFile, month: ReportMonth, resolver: UnitResolver
         result.rows_read -= len(book.tables[SHEET_DTI].rows)
     result.failures = log.failures
     return result
-
-
-def _month_text(value: object) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m")  # a date cell
-    return str(value)
 
 
 def land_unit_workbooks(con, inbox: Path, month: ReportMonth) -> dict:

@@ -85,7 +85,7 @@ def write_appraisal_workbook(path: Path, unit_code: str, unit_name: str, month: 
 
 def write_appraisals(con, month: ReportMonth, out_dir: Path) -> list[Path]:
     """One workbook per commune, from the read-only snapshot of a month that was run."""
-    form = query(con, "appraisal_form", report_month=str(month), year_start=f"{month.year}-01")
+    form = query(con, "appraisal_form", report_month=str(month), year_start=month.year_start)
     written = []
     for (unit_code, unit_name), rows in form.groupby(["unit_code", "unit_name"], sort=False):
         written.append(write_appraisal_workbook(out_dir / file_name(unit_code, month), unit_code, unit_name,

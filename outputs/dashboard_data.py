@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.connection import query
+from warehouse.versions import latest_publication
 
 from domain import reference
 from domain.targets import parse_target
@@ -115,13 +116,11 @@ def failure_rows(con, month: str) -> pd.DataFrame:
 
 def publication_note(con, month: str) -> str:
     """The month's latest published version (dti publish) and the changes pending since (marts.restatements)."""
-    found = con.execute("select version, published_at from marts.publications where report_month = ? "
-                        "order by version desc limit 1", [month]).fetchone()
+    found = latest_publication(con, month)
     if found is None:
         return f"Kỳ {month} chưa được công bố (dti publish): đang xem số liệu hiện tại."
-    pending = con.execute("select count(*) from marts.restatements where report_month = ? and version = ?",
-                          [month, found[0]]).fetchone()[0]
-    note = f"Kỳ {month}: đã công bố phiên bản {found[0]} ngày {found[1]:%d/%m/%Y}."
+    version, published_at, pending = found
+    note = f"Kỳ {month}: đã công bố phiên bản {version} ngày {published_at:%d/%m/%Y}."
     return note + (f" {pending} số liệu đã thay đổi sau khi công bố, chưa công bố lại." if pending else "")
 
 

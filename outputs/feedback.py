@@ -10,7 +10,7 @@ from domain import reference
 from domain.periods import ReportMonth
 from domain.vnformat import vn_month, vn_number
 from outputs.excel_style import finish, new_workbook, table_sheet
-from outputs.feedback_points import add_points_sheet, has_points_sheet
+from outputs.feedback_points import add_points_sheet, points_rows
 from outputs.labels import SOURCE_NAMES
 
 def failures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> pd.DataFrame:
@@ -58,8 +58,8 @@ def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: 
     for old in out_dir.glob("*.xlsx"):  # a re-run must not leave a unit's fixed failures behind
         old.unlink()
     written = []
-    points = {u for u in names.index if u != "TPVT" and has_points_sheet(con, month, u)}
-    units = sorted(set(frame["responsible_unit"].dropna()) | set(flagged["responsible_unit"].dropna()) | points)
+    points = {u: listed for u in names.index if (listed := points_rows(con, month, u)) is not None}
+    units = sorted(set(frame["responsible_unit"].dropna()) | set(flagged["responsible_unit"].dropna()) | set(points))
     for unit in units:
         rows = frame[frame["responsible_unit"] == unit]
         to_confirm = flagged[flagged["responsible_unit"] == unit]
@@ -75,7 +75,7 @@ def write_feedback(con: duckdb.DuckDBPyConnection, month: ReportMonth, out_dir: 
                 f"Số cảnh báo: {len(to_confirm)}. Không phải lỗi: số liệu vẫn được tính; đề nghị kiểm tra và xác nhận."],
                 WARNING_HEADERS, _warning_rows(to_confirm), UNIT_WIDTHS)
         if unit in points:
-            add_points_sheet(wb, con, month, unit, names[unit], first=not (len(rows) or len(to_confirm)))
+            add_points_sheet(wb, points[unit], month, unit, names[unit], first=not (len(rows) or len(to_confirm)))
         path = out_dir / f"{unit}_{month}.xlsx"
         finish(wb).save(path)
         written.append(path)

@@ -20,21 +20,25 @@ DUTY_WIDTHS = [7, 48, 10, 72]
 SIZE = 9
 
 
-def has_points_sheet(con: duckdb.DuckDBPyConnection, month: ReportMonth, unit_code: str) -> bool:
-    if rubric_of(unit_code) == "commune":
-        return not query(con, "unit_headroom", report_month=str(month), unit_code=unit_code).empty
-    return rubric_of(unit_code) is None and not query(con, "feedback_duties", report_month=str(month),
-                                                      unit_code=unit_code).empty
+def points_rows(con: duckdb.DuckDBPyConnection, month: ReportMonth, unit_code: str) -> pd.DataFrame | None:
+    """What a unit's points sheet lists: a commune's chances (marts.dti_headroom), a department's duties
+    (ref.criterion_duties); None for TPVT, or when there is nothing to list."""
+    rubric = rubric_of(unit_code)
+    if rubric == "district":
+        return None
+    rows = query(con, "unit_headroom" if rubric == "commune" else "feedback_duties", report_month=str(month),
+                 unit_code=unit_code)
+    return None if rows.empty else rows
 
 
-def add_points_sheet(wb, con: duckdb.DuckDBPyConnection, month: ReportMonth, unit_code: str, unit_name: str,
+def add_points_sheet(wb, rows: pd.DataFrame, month: ReportMonth, unit_code: str, unit_name: str,
                      first: bool) -> None:
-    """The commune's headroom, or the department's duties, as a sheet of `wb` (its first sheet when `first`)."""
+    """`points_rows` as a sheet of `wb` (its first sheet when `first`): the commune's chances to gain points, or
+    the department's duties."""
     ws = wb.active if first else wb.create_sheet()
     period = vn_month(str(month)).upper()
     if rubric_of(unit_code) == "commune":
-        every = query(con, "unit_headroom", report_month=str(month), unit_code=unit_code)
-        rows = every.head(SHOWN)
+        every, rows = rows, rows.head(SHOWN)
         table_sheet(ws, "Cơ hội tăng điểm", [
             f"CƠ HỘI TĂNG ĐIỂM DTI - KỲ BÁO CÁO {period}", f"Đơn vị: {unit_name} ({unit_code})",
             f"{len(every)} tiêu chí chưa đạt điểm tối đa; đây là {len(rows)} cơ hội đầu, trước hết là tiêu chí tăng "
@@ -45,7 +49,6 @@ def add_points_sheet(wb, con: duckdb.DuckDBPyConnection, month: ReportMonth, uni
                                 None if pd.isna(r.needed_count) else vn_number(int(r.needed_count))]
                                for r in rows.itertuples(index=False)], HEADROOM_WIDTHS, size=SIZE)
         return
-    rows = query(con, "feedback_duties", report_month=str(month), unit_code=unit_code)
     full = rows[rows["missing"].isna()]
     short = rows[rows["missing"].notna()]
     table_sheet(ws, "Nhiệm vụ cung cấp", [

@@ -88,12 +88,17 @@ def indicator_chart(data, first: int, last: int, statuses: list[str], top: float
             point = DataPoint(idx=i)
             point.graphicalProperties.solidFill = TRAFFIC[status]
             result.dPt.append(point)
-    chart.x_axis.scaling.orientation = "maxMin"  # the first indicator at the top
-    chart.x_axis.tickLblSkip = 1                  # every label, not every other one
+    _top_down(chart)
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, math.ceil(top / 10) * 10  # a value above 100% shows
+    return chart
+
+
+def _top_down(chart: BarChart) -> None:
+    """Horizontal bars read from the top: the first row first, every label shown, both axes drawn."""
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.tickLblSkip = 1                  # every label, not every other one
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.gapWidth = 40
-    return chart
 
 
 def indicator_chart_height(count: int) -> float:
@@ -110,10 +115,7 @@ def ranking_chart(data, header: int, last: int) -> BarChart:
     chart.set_categories(Reference(data, min_col=1, min_row=header + 1, max_row=last))
     for series, colour in zip(chart.series, GROUP_COLOURS):
         series.graphicalProperties.solidFill = colour
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.tickLblSkip = 1
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.gapWidth = 40
+    _top_down(chart)
     return chart
 
 

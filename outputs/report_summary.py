@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.periods import ReportMonth
+from warehouse.versions import latest_publication
 from domain.vnformat import vn_month, vn_number
 from outputs.excel_style import pct_text
 
@@ -106,12 +107,10 @@ def dti_section(con, month: ReportMonth) -> list[str]:
 
 def publication_section(con, month: ReportMonth) -> list[str]:
     """The latest published version of the month (dti publish) and what changed since (marts.restatements)."""
-    version, published_at = con.execute("select version, published_at from marts.publications where report_month = ? "
-                                        "order by version desc limit 1", [str(month)]).fetchone() or (None, None)
-    if version is None:
+    found = latest_publication(con, str(month))
+    if found is None:
         return [f"Số liệu {vn_month(str(month))} chưa được công bố (dti publish); báo cáo này là số liệu hiện tại."]
-    pending = con.execute("select count(*) from marts.restatements where report_month = ? and version = ?",
-                          [str(month), version]).fetchone()[0]
+    version, published_at, pending = found
     return [f"Đã công bố phiên bản {version} ngày {published_at:%d/%m/%Y}."
             + (f" Sau khi công bố có {pending} số liệu thay đổi (marts.restatements), chưa công bố lại."
                if pending else " Chưa có số liệu nào thay đổi sau khi công bố.")]

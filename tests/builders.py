@@ -149,40 +149,14 @@ CHITIEU_ROW = {code: 4 + i for i, code in enumerate(unit_indicator_rows()["indic
 
 
 def write_workbook(unit_code: str, figures: dict[str, tuple], received: datetime, name: str | None = None,
-                   month: ReportMonth = JUNE, dti_scores: dict[str, object] | None = None):
-    units = reference.units().set_index("unit_code", drop=False)
-    unit = units.loc[unit_code]
-    rubric = rubric_of(unit.unit_code)
-    path = inbox_dir() / str(JUNE) / "units" / (name or f"{unit_code}.xlsx")
-    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
-    wb = load_workbook(path)
-    for code, (num, den, pct) in figures.items():
-        row = CHITIEU_ROW[code]
-        for col, value in ((3, num), (4, den), (5, pct)):
-            wb["ChiTieu"].cell(row, col, value)
-    for code, score in (dti_scores or {}).items():
-        ws = wb["DTI"]
-        row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == code)
-        ws.cell(row, 4, score)
-    wb.save(path)
-    stamp = received.replace(tzinfo=TZ).timestamp()
-    os.utime(path, (stamp, stamp))
-    return path
+                   month: ReportMonth = JUNE, dti_scores: dict[str, object] | None = None) -> Path:
+    """`unit_workbook` in June's units/ folder: ChiTieu figures (Tử số, Mẫu số, Kết quả (%)) and DTI self scores."""
+    return unit_workbook(inbox_dir() / str(JUNE) / "units" / (name or f"{unit_code}.xlsx"), unit_code, month, received,
+                         indicators=figures, dti={code: (score,) for code, score in (dti_scores or {}).items()})
 
 
 def dti_workbook(unit_code: str, month: ReportMonth, received: datetime, dti: dict[str, tuple] | None = None,
-                 name: str | None = None):
-    unit = reference.units().set_index("unit_code", drop=False).loc[unit_code]
-    rubric = rubric_of(unit.unit_code)
-    path = inbox_dir() / str(month) / "units" / (name or f"{unit_code}.xlsx")
-    write_unit_workbook(path, unit, month, unit_indicator_rows(), criterion_rows(rubric) if rubric else None)
-    if dti:
-        wb = load_workbook(path)
-        ws = wb["DTI"]
-        rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
-        for code, values in dti.items():
-            for col, value in zip((4, 5, 6, 7), values):  # self score, answer, numerator, denominator
-                ws.cell(rows[code], col, value)
-        wb.save(path)
-    stamp = received.replace(tzinfo=TZ).timestamp()
-    os.utime(path, (stamp, stamp))
+                 name: str | None = None) -> Path:
+    """`unit_workbook` in the month's units/ folder with DTI rows (self score, answer, Tử số, Mẫu số) only."""
+    return unit_workbook(inbox_dir() / str(month) / "units" / (name or f"{unit_code}.xlsx"), unit_code, month,
+                         received, dti=dti)

@@ -14,12 +14,8 @@ from domain.periods import ReportMonth
 from warehouse.connection import query, replace_rows, run_sql, sql_text, transaction
 
 
-def _year_start(month: ReportMonth) -> str:
-    return f"{month.year}-01"
-
-
 def build_unit_measures(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> None:
-    run_sql(con, "unit_measures", report_month=str(month), year_start=_year_start(month),
+    run_sql(con, "unit_measures", report_month=str(month), year_start=month.year_start,
             period_start=month.start, period_end=month.end)
 
 
@@ -37,7 +33,7 @@ def build_submission_status(con: duckdb.DuckDBPyConnection, month: ReportMonth) 
 
 def build_dti_scores(con: duckdb.DuckDBPyConnection, month: ReportMonth):
     """marts.dti_scores (with the appraisal in force and the achieved score) and marts.dti_headroom."""
-    params = {"report_month": str(month), "year_start": _year_start(month)}
+    params = {"report_month": str(month), "year_start": month.year_start}
     book = FigureBook(query(con, "dti_info", **params), query(con, "dti_indicator_figures", **params))
     inputs = query(con, "dti_inputs", **params)
     scores = score_frame(inputs, book).merge(query(con, "dti_appraisals", **params),
@@ -68,7 +64,7 @@ def build_dti_summary(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> Non
 
 def build_validation_warnings(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
     """The month's values accepted but flagged for the steward; returns how many."""
-    run_sql(con, "validation_warnings", report_month=str(month), year_start=_year_start(month))
+    run_sql(con, "validation_warnings", report_month=str(month), year_start=month.year_start)
     return con.execute("select count(*) from quality.validation_warnings where report_month = ?",
                        [str(month)]).fetchone()[0]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 
 from domain.periods import ReportMonth
-from warehouse.connection import run_sql
+from warehouse.connection import query, run_sql
 
 
 def next_version(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
@@ -19,7 +19,7 @@ def next_version(con: duckdb.DuckDBPyConnection, month: ReportMonth) -> int:
 def publish_version(con: duckdb.DuckDBPyConnection, month: ReportMonth, version: int, published_at: datetime,
                     report_file: str) -> None:
     run_sql(con, "publish_month", report_month=str(month), version=version, published_at=published_at,
-            report_file=report_file, year_start=f"{month.year}-01")
+            report_file=report_file, year_start=month.year_start)
 
 
 def log_restatements(con: duckdb.DuckDBPyConnection, run_month: ReportMonth, detected_at: datetime) -> int:
@@ -27,3 +27,12 @@ def log_restatements(con: duckdb.DuckDBPyConnection, run_month: ReportMonth, det
     before = con.execute("select count(*) from marts.restatements").fetchone()[0]
     run_sql(con, "restatements", run_month=str(run_month), detected_at=detected_at)
     return con.execute("select count(*) from marts.restatements").fetchone()[0] - before
+
+
+def latest_publication(con: duckdb.DuckDBPyConnection, month: str) -> tuple[int, datetime, int] | None:
+    """(version, published at, figures changed since) of the month's latest published version; None if none."""
+    found = query(con, "latest_publication", report_month=month)
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    return int(row["version"]), row["published_at"], int(row["pending"])
