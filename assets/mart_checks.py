@@ -6,12 +6,11 @@ show it (a few, as metadata), found in the month's frame by the same rule.
 import logging
 
 import dagster as dg
-import great_expectations.expectations as gxe
 import pandas as pd
 
 from assets.marts import dti_scores, dti_summary, indicator_attainment
 from domain import reference
-from warehouse.expectations import docs_index, validate_frame
+from warehouse.expectations import Expectation, docs_folder, docs_index, validate_frame
 from assets.partitions import described, month_of_run, monthly_asset_check
 from assets.resources import WarehouseResource
 
@@ -46,27 +45,27 @@ def _rows(frame: pd.DataFrame, bad: pd.DataFrame, *columns: str) -> pd.DataFrame
     return bad[list(dict.fromkeys(shown))]
 
 
-def evidence(frame: pd.DataFrame, expectation) -> tuple[str, pd.DataFrame | None] | None:
+def evidence(frame: pd.DataFrame, expectation: Expectation) -> tuple[str, pd.DataFrame | None] | None:
     """What an expectation finds wrong in the frame, in Vietnamese, and the rows that show it; None if nothing."""
-    kind = expectation.expectation_type
-    if kind == "expect_compound_columns_to_be_unique":
-        columns = list(expectation.column_list)
+    kind, args = expectation.kind, expectation.args
+    if kind == "ExpectCompoundColumnsToBeUnique":
+        columns = list(args["column_list"])
         bad = frame[frame.duplicated(columns, keep=False)]
         return (f"{len(bad)} dòng trùng khóa ({', '.join(columns)})", _rows(frame, bad, *columns)) if len(bad) else None
-    if kind == "expect_column_distinct_values_to_equal_set":
-        present, wanted = set(frame[expectation.column].dropna()), set(expectation.value_set)
+    if kind == "ExpectColumnDistinctValuesToEqualSet":
+        present, wanted = set(frame[args["column"]].dropna()), set(args["value_set"])
         missing, extra = sorted(wanted - present), sorted(present - wanted)
         parts = ([f"thiếu {len(missing)}: {', '.join(map(str, missing))}"] if missing else []) + (
             [f"thừa {len(extra)}: {', '.join(map(str, extra))}"] if extra else [])
-        return (f"{_label(expectation.column)} {'; '.join(parts)}", None) if parts else None
-    if kind == "expect_column_values_to_be_in_set":
-        column = frame[expectation.column]
-        bad = frame[column.notna() & ~column.isin(list(expectation.value_set))]
-        return (f"{len(bad)} dòng có {_label(expectation.column)} ngoài các giá trị cho phép "
-                f"({', '.join(map(str, expectation.value_set))})", _rows(frame, bad, expectation.column)) if len(bad) \
+        return (f"{_label(args['column'])} {'; '.join(parts)}", None) if parts else None
+    if kind == "ExpectColumnValuesToBeInSet":
+        column = frame[args["column"]]
+        bad = frame[column.notna() & ~column.isin(list(args["value_set"]))]
+        return (f"{len(bad)} dòng có {_label(args['column'])} ngoài các giá trị cho phép "
+                f"({', '.join(map(str, args['value_set']))})", _rows(frame, bad, args["column"])) if len(bad) \
             else None
-    if kind == "expect_column_values_to_be_between":
-        column, low, high = frame[expectation.column], expectation.min_value, expectation.max_value
+    if kind == "ExpectColumnValuesToBeBetween":
+        column, low, high = frame[args["column"]], args.get("min_value"), args.get("max_value")
         outside = pd.Series(False, index=frame.index)
         if low is not None:
             outside |= column < low
@@ -74,17 +73,17 @@ def evidence(frame: pd.DataFrame, expectation) -> tuple[str, pd.DataFrame | None
             outside |= column > high
         bad = frame[column.notna() & outside]
         bounds = f"[{'' if low is None else f'{low:g}'}, {'' if high is None else f'{high:g}'}]"
-        return (f"{len(bad)} dòng có {_label(expectation.column)} ngoài khoảng {bounds}",
-                _rows(frame, bad, expectation.column)) if len(bad) else None
-    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
-        a, b = frame[expectation.column_A], frame[expectation.column_B]
-        holds = (a >= b) if expectation.or_equal else (a > b)
+        return (f"{len(bad)} dòng có {_label(args['column'])} ngoài khoảng {bounds}",
+                _rows(frame, bad, args["column"])) if len(bad) else None
+    if kind == "ExpectColumnPairValuesAToBeGreaterThanB":
+        a_name, b_name, or_equal = args["column_A"], args["column_B"], args.get("or_equal")
+        a, b = frame[a_name], frame[b_name]
+        holds = (a >= b) if or_equal else (a > b)
         ignored = {"both_values_are_missing": a.isna() & b.isna(), "either_value_is_missing": a.isna() | b.isna()
-                   }.get(expectation.ignore_row_if, pd.Series(False, index=frame.index))
+                   }.get(args.get("ignore_row_if", "both_values_are_missing"), pd.Series(False, index=frame.index))
         bad = frame[~holds & ~ignored]
-        return (f"{len(bad)} dòng có {_label(expectation.column_B)} "
-                f"{'lớn hơn' if expectation.or_equal else 'không nhỏ hơn'} {_label(expectation.column_A)}",
-                _rows(frame, bad, expectation.column_B, expectation.column_A)) if len(bad) else None
+        return (f"{len(bad)} dòng có {_label(b_name)} {'lớn hơn' if or_equal else 'không nhỏ hơn'} {_label(a_name)}",
+                _rows(frame, bad, b_name, a_name)) if len(bad) else None
     return None
 
 
@@ -110,7 +109,7 @@ def _month_frame(warehouse: WarehouseResource, table: str, month: str):
 def _expect(warehouse: WarehouseResource, name: str, month: str, frame, expectations: list,
             extra_failures: list[str] = ()) -> dg.AssetCheckResult:
     """Run the expectations on one month of a mart; the data docs are rebuilt beside the warehouse."""
-    docs = warehouse.file.parent / "quality_docs"
+    docs = docs_folder(warehouse.file)
     passed, gx_failed = validate_frame(frame, name, expectations, docs_dir=docs)
     ok = passed and not extra_failures
     found = [] if ok else [e for e in (evidence(frame, x) for x in expectations) if e is not None]
@@ -137,12 +136,12 @@ def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
     frame, scored = _month_frame(warehouse, "marts.dti_scores", month)
     frame = frame.assign(low=frame["max_points"].clip(upper=0), high=frame["max_points"].clip(lower=0))
     return _expect(warehouse, "dti_scores", month, frame, [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "criterion_code"]),
-        gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code", value_set=scored),
-        gxe.ExpectColumnValuesToBeInSet(column="rubric", value_set=["district", "commune"]),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="high", column_B="final_score", or_equal=True,
+        Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code", "criterion_code"]),
+        Expectation("ExpectColumnDistinctValuesToEqualSet", column="unit_code", value_set=scored),
+        Expectation("ExpectColumnValuesToBeInSet", column="rubric", value_set=["district", "commune"]),
+        Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="high", column_B="final_score", or_equal=True,
                                                     ignore_row_if="either_value_is_missing"),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="final_score", column_B="low", or_equal=True,
+        Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="final_score", column_B="low", or_equal=True,
                                                     ignore_row_if="either_value_is_missing"),
     ])
 
@@ -155,10 +154,10 @@ def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
     frame, scored = _month_frame(warehouse, "marts.dti_summary", month)
     frame = frame.assign(ceiling=100 + frame["bonus_penalty"].clip(lower=0))
     return _expect(warehouse, "dti_summary", month, frame, [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code"]),
-        gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code", value_set=scored),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ceiling", column_B="total_score", or_equal=True),
-        gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1, max_value=17),
+        Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code"]),
+        Expectation("ExpectColumnDistinctValuesToEqualSet", column="unit_code", value_set=scored),
+        Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="ceiling", column_B="total_score", or_equal=True),
+        Expectation("ExpectColumnValuesToBeBetween", column="rank", min_value=1, max_value=17),
     ])
 
 
@@ -179,9 +178,9 @@ def indicator_attainment_expectations(context: dg.AssetCheckExecutionContext,
     city_indicators = frame.loc[frame["unit_code"] == "TPVT", "indicator_code"].nunique()
     missing = _city_indicators_missing(frame, month) if city_indicators != 30 else []
     return _expect(warehouse, "indicator_attainment", month, frame, [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code", "indicator_code"]),
-        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["achieved", "not_achieved", "no_data"]),
-        gxe.ExpectColumnValuesToBeBetween(column="value_pct", min_value=0),
+        Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code", "indicator_code"]),
+        Expectation("ExpectColumnValuesToBeInSet", column="status", value_set=["achieved", "not_achieved", "no_data"]),
+        Expectation("ExpectColumnValuesToBeBetween", column="value_pct", min_value=0),
     ], extra_failures=[f"TPVT (toàn thành phố) có {city_indicators}/30 chỉ tiêu" + (
         f", thiếu {', '.join(missing[:10])}" + (" ..." if len(missing) > 10 else "") if missing else "")]
         if city_indicators != 30 else [])

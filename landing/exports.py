@@ -22,7 +22,9 @@ next run of the month replaces them. Nothing but failing rows ever reaches Pytho
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -129,20 +131,25 @@ def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, sche
     resolver = UnitResolver()
     con.execute(sql_text("record_macros"))
     # each file's SHA-256 and line count, read beside DuckDB's work (hashlib and numpy let go of the GIL)
+    clock = Phases()
     with ThreadPoolExecutor(max_workers=1) as reader:
-        prepared = [prepare(con, f, source, schema, log, resolver) for f in files]
+        with clock("dò tệp"):
+            prepared = [prepare(con, f, source, schema, log, resolver) for f in files]
         for p in prepared:
             p.read_through = reader.submit(read_through, p.file.path)
         with transaction(con):  # 1: the rows, typed, numbered and checked
             con.execute(f"delete from {table} where report_month = ?", [str(month)])
-            for p in prepared:
-                if p.readable:
-                    insert_file(con, table, source, schema, p, month)
-                    for line, fields in p.malformed:
-                        log.add("row_malformed", sheet=p.sheet, row=line, value=fields,
-                                expected=p.width, file_name=p.file.name)
-            settle_rejected_cells(con, table, schema, log, resolver, month)
-            run_checks(con, table, schema, month, log)
+            with clock("đọc, định kiểu, số dòng"):
+                for p in prepared:
+                    if p.readable:
+                        insert_file(con, table, source, schema, p, month)
+                        for line, fields in p.malformed:
+                            log.add("row_malformed", sheet=p.sheet, row=line, value=fields,
+                                    expected=p.width, file_name=p.file.name)
+                settle_rejected_cells(con, table, schema, log, resolver, month)
+            with clock("kiểm tra pandera"):
+                run_checks(con, table, schema, month, log)
+            clock.start("ghi")
         with transaction(con):  # 2: the failed rows out, the failures and the manifest in
             con.execute(f"delete from {table} where report_month = ? and rejected_cells is not null", [str(month)])
             if schema.snapshot:
@@ -157,5 +164,35 @@ def land_export(con, inbox: Path, month: ReportMonth, source: ExportSource, sche
             replace_rows(con, "quality.validation_failures", to_frame(log.failures), report_month=str(month),
                          source=source.name)
             replace_rows(con, "raw.files", manifest, report_month=str(month), source=source.name)
+        clock.stop()
     return {"files": len(files), "rows_read": sum(p.rows_read for p in prepared),
-            "rows_loaded": sum(loaded.values()), "failures": len(log.failures)}
+            "rows_loaded": sum(loaded.values()), "failures": len(log.failures), "phases": clock.said()}
+
+
+class Phases:
+    """Seconds of each landing phase, said as `dò tệp 0,1 s; đọc, định kiểu, số dòng 12,2 s; ...`."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.current: tuple[str, float] | None = None
+
+    def start(self, name: str) -> None:
+        self.stop()
+        self.current = (name, time.monotonic())
+
+    def stop(self) -> None:
+        if self.current is not None:
+            name, began = self.current
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.monotonic() - began
+            self.current = None
+
+    @contextmanager
+    def __call__(self, name: str):
+        self.start(name)
+        try:
+            yield
+        finally:
+            self.stop()
+
+    def said(self) -> str:
+        return "; ".join(f"{name} {seconds:.1f} s".replace(".", ",") for name, seconds in self.seconds.items())

@@ -34,6 +34,6 @@ monthly_config = dg.PartitionedConfig(
     tags_for_partition_key_fn=report_month_tags)
 
 monthly_job = dg.define_asset_job(
-    "monthly_report", selection=dg.AssetSelection.all(), partitions_def=report_months,
+    "monthly_report", selection=dg.AssetSelection.all(),  # partitioned as its assets (and monthly_config)
     description=described("Một kỳ báo cáo từ hộp thư đến các bảng tổng hợp và bản sao công bố"),
     executor_def=dg.multi_or_in_process_executor, config=monthly_config)

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -51,12 +52,16 @@ def run_month(month: ReportMonth, quiet: bool = True, say: Callable[[str], None]
     """Materialise one report month: in this process for a city-sized month, else each step in a process of
     its own (pipelines/jobs.py decides by the size of the month's inbox). True when the run succeeded."""
     ensure_dagster_home()
+    from warehouse.expectations import docs_folder, start_worker, stop_worker
+
+    start_worker(docs_folder(paths.warehouse_path()))   # it imports great-expectations while the run starts
     import dagster as dg
 
     from pipelines import pool_waits, recovery, stops as stopping
     from pipelines.definitions import defs, monthly_report_job
     from pipelines.jobs import IN_PROCESS, execution_config
     from pipelines.progress import stop_all as stop_progress
+    from pipelines.timings import LAST as times, process_seconds, read_steps
 
     if quiet:
         logging.getLogger("dagster").setLevel(logging.WARNING)
@@ -72,6 +77,8 @@ def run_month(month: ReportMonth, quiet: bool = True, say: Callable[[str], None]
             with run_lock(on_wait=say, holder=holder), dg.DagsterInstance.get() as instance:
                 pool_waits.wait_for_pool(instance, str(month), say)
                 config = execution_config(month)
+                times.startup = process_seconds()
+                began = time.monotonic()
                 try:
                     with pool_waits.bounded_slot_waits(instance, str(month), say, stops) as guard:
                         if config == IN_PROCESS:
@@ -85,10 +92,16 @@ def run_month(month: ReportMonth, quiet: bool = True, say: Callable[[str], None]
                                                     run_config={**config, **loggers}, raise_on_error=False,
                                                     tags={**tags, "dagster/partition": month.partition_key})
                 finally:
+                    times.run = time.monotonic() - began
                     stop_progress()
+                    stop_worker()
                     with stopping.signals_held():  # the cleanup itself is not cut short by a second signal
                         if config != IN_PROCESS:  # execute_job chooses its run id: find it by its tags
                             run_ids |= recovery.runs_of_this_process(instance, started_at)
+                        try:
+                            read_steps(instance, run_ids)
+                        except Exception:  # noqa: BLE001 - the times are a courtesy, never a failure
+                            pass
                         stopped = stops.requested()
                         recovery.release_runs(
                             instance, run_ids,

@@ -217,24 +217,24 @@ def test_a_run_names_its_report_month_in_tags_metadata_and_check_results(env):
 
 
 def test_check_evidence_is_told_in_vietnamese():
-    import great_expectations.expectations as gxe
     import pandas as pd
 
     from assets.mart_checks import evidence
+    from warehouse.expectations import Expectation
 
     frame = pd.DataFrame({"report_month": ["2024-06"] * 3, "unit_code": ["PHUONG_8", "PHUONG_8", "TPVT"],
                           "rank": [1, 1, 18], "total_score": [50.0, 120.0, 60.0], "ceiling": [100.0, 100.0, 100.0]})
-    said, rows = evidence(frame, gxe.ExpectCompoundColumnsToBeUnique(column_list=["report_month", "unit_code"]))
+    said, rows = evidence(frame, Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code"]))
     assert said == "2 dòng trùng khóa (report_month, unit_code)" and list(rows["unit_code"]) == ["PHUONG_8"] * 2
-    said, rows = evidence(frame, gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1, max_value=17))
+    said, rows = evidence(frame, Expectation("ExpectColumnValuesToBeBetween", column="rank", min_value=1, max_value=17))
     assert said == "1 dòng có hạng (rank) ngoài khoảng [1, 17]" and list(rows["unit_code"]) == ["TPVT"]
-    said, rows = evidence(frame, gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+    said, rows = evidence(frame, Expectation("ExpectColumnPairValuesAToBeGreaterThanB", 
         column_A="ceiling", column_B="total_score", or_equal=True))
     assert said == "1 dòng có tổng điểm (total_score) lớn hơn 100 + điểm thưởng (ceiling)"
-    said, _ = evidence(frame, gxe.ExpectColumnDistinctValuesToEqualSet(column="unit_code",
+    said, _ = evidence(frame, Expectation("ExpectColumnDistinctValuesToEqualSet", column="unit_code",
                                                                        value_set=["TPVT", "XA_LONG_SON"]))
     assert said == "mã đơn vị (unit_code) thiếu 1: XA_LONG_SON; thừa 1: PHUONG_8"
-    assert evidence(frame, gxe.ExpectColumnValuesToBeInSet(column="unit_code", value_set=["PHUONG_8", "TPVT"])) is None
+    assert evidence(frame, Expectation("ExpectColumnValuesToBeInSet", column="unit_code", value_set=["PHUONG_8", "TPVT"])) is None
 
 
 def test_a_run_started_from_the_asset_graph_gets_the_report_month_tag(home):

@@ -1,17 +1,16 @@
-import great_expectations.expectations as gxe
 import pandas as pd
 
-from warehouse.expectations import validate_frame
+from warehouse.expectations import Expectation, validate_frame
 
 
 def test_expectations_catch_a_repeated_key_and_a_score_over_its_maximum():
     frame = pd.DataFrame({"unit_code": ["PHUONG_1", "PHUONG_1", "PHUONG_2"], "criterion_code": ["I.1", "I.1", "I.1"],
                           "high": [1.0, 1.0, 1.0], "final_score": [1.0, 0.5, 1.5]})
     passed, failed = validate_frame(frame, "t", [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["unit_code", "criterion_code"]),
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="high", column_B="final_score", or_equal=True),
+        Expectation("ExpectCompoundColumnsToBeUnique", column_list=["unit_code", "criterion_code"]),
+        Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="high", column_B="final_score", or_equal=True),
     ])
     assert not passed
     assert len(failed) == 2 and failed[0].startswith("expect_compound_columns_to_be_unique")
     assert validate_frame(frame.iloc[[0, 2]].assign(final_score=[1.0, 0.0]), "u", [
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=["unit_code", "criterion_code"])]) == (True, [])
+        Expectation("ExpectCompoundColumnsToBeUnique", column_list=["unit_code", "criterion_code"])]) == (True, [])
