@@ -5,6 +5,7 @@ import dagster as dg
 
 from landing import exports as landing
 from domain.periods import ReportMonth
+from assets.checks import rows_accounted, rows_accounted_spec
 from assets.partitions import described, month_of_run, report_months
 from assets.resources import InboxResource, WarehouseResource
 from schemas import exports as schemas
@@ -34,15 +35,16 @@ def land_export(con, inbox, month: ReportMonth, name: str) -> dict:
 
 def export_asset(name: str, description: str) -> dg.AssetsDefinition:
     @dg.asset(name=name, partitions_def=report_months, group_name="sources", pool="duckdb",
-              description=described(description))
+              description=described(description), check_specs=[rows_accounted_spec(name, name)])
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                inbox: InboxResource) -> dg.MaterializeResult:
         month = month_of_run(context)
         with warehouse.connect() as con:
             summary = land_export(con, inbox.root, month, name)
+            check = rows_accounted(con, str(month), name)
         context.log.info(f"{name} kỳ {month}: {summary['files']} tệp, {summary['rows_loaded']}/"
                          f"{summary['rows_read']} dòng hợp lệ, {summary['failures']} lỗi")
-        return dg.MaterializeResult(metadata={"report_month": str(month), **summary})
+        return dg.MaterializeResult(metadata={"report_month": str(month), **summary}, check_results=[check])
 
     return _asset
 

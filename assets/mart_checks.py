@@ -4,15 +4,14 @@ great-expectations decides whether a check passes; what failed is then told in V
 show it (a few, as metadata), found in the month's frame by the same rule.
 """
 import logging
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
-from assets.marts import dti_scores, dti_summary, indicator_attainment
 from domain import reference
 from warehouse.expectations import Expectation, docs_folder, docs_index, validate_frame
-from assets.partitions import described, month_of_run, monthly_asset_check
-from assets.resources import WarehouseResource
+from assets.partitions import described, monthly_check_spec
 
 SAMPLE_ROWS = 5
 
@@ -98,18 +97,16 @@ def _markdown(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _month_frame(warehouse: WarehouseResource, table: str, month: str):
-    with warehouse.connect() as con:
-        frame = con.execute(f"select * from {table} where report_month = ?", [month]).df()
-        scored = [u for (u,) in con.execute(
-            "select unit_code from ref.units where rubric is not null order by 1").fetchall()]
+def _month_frame(con, table: str, month: str):
+    frame = con.execute(f"select * from {table} where report_month = ?", [month]).df()
+    scored = [u for (u,) in con.execute(
+        "select unit_code from ref.units where rubric is not null order by 1").fetchall()]
     return frame, scored
 
 
-def _expect(warehouse: WarehouseResource, name: str, month: str, frame, expectations: list,
+def _expect(docs: Path, name: str, month: str, frame, expectations: list,
             extra_failures: list[str] = ()) -> dg.AssetCheckResult:
-    """Run the expectations on one month of a mart; the data docs are rebuilt beside the warehouse."""
-    docs = docs_folder(warehouse.file)
+    """Run the expectations on one month of a mart; the data docs are rebuilt in `docs`."""
     passed, gx_failed = validate_frame(frame, name, expectations, docs_dir=docs)
     ok = passed and not extra_failures
     found = [] if ok else [e for e in (evidence(frame, x) for x in expectations) if e is not None]
@@ -128,32 +125,24 @@ def _expect(warehouse: WarehouseResource, name: str, month: str, frame, expectat
         "data_docs": dg.MetadataValue.path(str(docs_index(docs)))})
 
 
-@monthly_asset_check(asset=dti_scores, description=described(
-    "Điểm trong [0, điểm tối đa] (điểm trừ trong [-1, 0]), mỗi tiêu chí một dòng, đủ TPVT và 17 phường xã"))
-def dti_scores_expectations(context: dg.AssetCheckExecutionContext,
-                            warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(month_of_run(context))
-    frame, scored = _month_frame(warehouse, "marts.dti_scores", month)
+def dti_scores_expectations(con, docs: Path, month: str) -> dg.AssetCheckResult:
+    frame, scored = _month_frame(con, "marts.dti_scores", month)
     frame = frame.assign(low=frame["max_points"].clip(upper=0), high=frame["max_points"].clip(lower=0))
-    return _expect(warehouse, "dti_scores", month, frame, [
+    return _expect(docs, "dti_scores", month, frame, [
         Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code", "criterion_code"]),
         Expectation("ExpectColumnDistinctValuesToEqualSet", column="unit_code", value_set=scored),
         Expectation("ExpectColumnValuesToBeInSet", column="rubric", value_set=["district", "commune"]),
         Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="high", column_B="final_score", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
+                    ignore_row_if="either_value_is_missing"),
         Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="final_score", column_B="low", or_equal=True,
-                                                    ignore_row_if="either_value_is_missing"),
+                    ignore_row_if="either_value_is_missing"),
     ])
 
 
-@monthly_asset_check(asset=dti_summary, description=described(
-    "Mỗi đơn vị một dòng, đủ TPVT và 17 phường xã, tổng điểm ≤ 100 + điểm thưởng, hạng từ 1 đến 17"))
-def dti_summary_expectations(context: dg.AssetCheckExecutionContext,
-                             warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(month_of_run(context))
-    frame, scored = _month_frame(warehouse, "marts.dti_summary", month)
+def dti_summary_expectations(con, docs: Path, month: str) -> dg.AssetCheckResult:
+    frame, scored = _month_frame(con, "marts.dti_summary", month)
     frame = frame.assign(ceiling=100 + frame["bonus_penalty"].clip(lower=0))
-    return _expect(warehouse, "dti_summary", month, frame, [
+    return _expect(docs, "dti_summary", month, frame, [
         Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code"]),
         Expectation("ExpectColumnDistinctValuesToEqualSet", column="unit_code", value_set=scored),
         Expectation("ExpectColumnPairValuesAToBeGreaterThanB", column_A="ceiling", column_B="total_score", or_equal=True),
@@ -169,18 +158,29 @@ def _city_indicators_missing(frame: pd.DataFrame, month: str) -> list[str]:
     return sorted(expected - set(frame.loc[frame["unit_code"] == "TPVT", "indicator_code"]))
 
 
-@monthly_asset_check(asset=indicator_attainment, description=described(
-    "Mỗi đơn vị × chỉ tiêu một dòng; TPVT có đủ 30 chỉ tiêu; trạng thái hợp lệ; kết quả (%) không âm"))
-def indicator_attainment_expectations(context: dg.AssetCheckExecutionContext,
-                                      warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    month = str(month_of_run(context))
-    frame, _ = _month_frame(warehouse, "marts.indicator_attainment", month)
+def indicator_attainment_expectations(con, docs: Path, month: str) -> dg.AssetCheckResult:
+    frame, _ = _month_frame(con, "marts.indicator_attainment", month)
     city_indicators = frame.loc[frame["unit_code"] == "TPVT", "indicator_code"].nunique()
     missing = _city_indicators_missing(frame, month) if city_indicators != 30 else []
-    return _expect(warehouse, "indicator_attainment", month, frame, [
+    return _expect(docs, "indicator_attainment", month, frame, [
         Expectation("ExpectCompoundColumnsToBeUnique", column_list=["report_month", "unit_code", "indicator_code"]),
         Expectation("ExpectColumnValuesToBeInSet", column="status", value_set=["achieved", "not_achieved", "no_data"]),
         Expectation("ExpectColumnValuesToBeBetween", column="value_pct", min_value=0),
     ], extra_failures=[f"TPVT (toàn thành phố) có {city_indicators}/30 chỉ tiêu" + (
         f", thiếu {', '.join(missing[:10])}" + (" ..." if len(missing) > 10 else "") if missing else "")]
         if city_indicators != 30 else [])
+
+
+# Each runs in its mart's own step (`assets/marts.py`), on the connection that built the month.
+CHECKED = {"dti_scores": dti_scores_expectations, "dti_summary": dti_summary_expectations,
+           "indicator_attainment": indicator_attainment_expectations}
+SPECS = {name: monthly_check_spec(f"{name}_expectations", name, described(text)) for name, text in (
+    ("dti_scores", "Điểm trong [0, điểm tối đa] (điểm trừ trong [-1, 0]), mỗi tiêu chí một dòng, đủ TPVT và 17 "
+                   "phường xã"),
+    ("dti_summary", "Mỗi đơn vị một dòng, đủ TPVT và 17 phường xã, tổng điểm ≤ 100 + điểm thưởng, hạng từ 1 đến 17"),
+    ("indicator_attainment", "Mỗi đơn vị × chỉ tiêu một dòng; TPVT có đủ 30 chỉ tiêu; trạng thái hợp lệ; kết quả (%) "
+                             "không âm"))}
+
+
+def expectations_result(con, warehouse_file: Path, name: str, month: str) -> dg.AssetCheckResult:
+    return CHECKED[name](con, docs_folder(warehouse_file), month)

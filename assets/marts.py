@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.appraisals import appraisals
+from assets.mart_checks import SPECS, expectations_result
 from assets.reference import ref_indicators, ref_units
 from assets.unit_workbooks import unit_workbooks
 from warehouse import marts
@@ -18,7 +19,8 @@ def _month(context) -> ReportMonth:
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
           deps=[unit_workbooks, ref_indicators, ref_units, "unit_measures"],
-          description=described("Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)"))
+          description=described("Kết quả thực hiện chỉ tiêu theo đơn vị và toàn thành phố (TPVT)"),
+          check_specs=[SPECS["indicator_attainment"]])
 def indicator_attainment(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
@@ -26,9 +28,11 @@ def indicator_attainment(context: dg.AssetExecutionContext, warehouse: Warehouse
         counts = dict(con.execute(
             "select status, count(*) from marts.indicator_attainment where report_month = ? group by 1",
             [str(month)]).fetchall())
+        check = expectations_result(con, warehouse.file, "indicator_attainment", str(month))
     if year != month.year:
         context.log.warning(f"Năm {month.year} chưa có danh mục chỉ tiêu: dùng danh mục năm {year}")
-    return dg.MaterializeResult(metadata={"report_month": str(month), **{k: int(v) for k, v in counts.items()}})
+    return dg.MaterializeResult(metadata={"report_month": str(month), **{k: int(v) for k, v in counts.items()}},
+                                check_results=[check])
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
@@ -62,25 +66,29 @@ def submission_status(context: dg.AssetExecutionContext, warehouse: WarehouseRes
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb",
           deps=[unit_measures, indicator_attainment, submission_status, appraisals, "ref_rubric_criteria"],
           description=described("Điểm DTI theo tiêu chí, lũy kế từ đầu năm: tự đánh giá, tính từ dữ liệu, điểm cuối "
-                                "cùng"))
+                                "cùng"), check_specs=[SPECS["dti_scores"]])
 def dti_scores(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
         scores = marts.build_dti_scores(con, month)
+        check = expectations_result(con, warehouse.file, "dti_scores", str(month))
     computed = int(scores["computed_score"].notna().sum())
     return dg.MaterializeResult(metadata={"report_month": str(month), "rows": len(scores),
-                                          "computed": computed})
+                                          "computed": computed}, check_results=[check])
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_scores],
-          description=described("Tổng hợp điểm DTI theo nhóm, tổng điểm và xếp hạng phường, xã"))
+          description=described("Tổng hợp điểm DTI theo nhóm, tổng điểm và xếp hạng phường, xã"),
+          check_specs=[SPECS["dti_summary"]])
 def dti_summary(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     month = _month(context)
     with warehouse.connect() as con:
         marts.build_dti_summary(con, month)
         top = con.execute("select unit_code, total_score from marts.dti_summary where report_month = ? "
                           "and rank = 1", [str(month)]).fetchall()
-    return dg.MaterializeResult(metadata={"report_month": str(month), "top": [f"{u}: {t:g}" for u, t in top]})
+        check = expectations_result(con, warehouse.file, "dti_summary", str(month))
+    return dg.MaterializeResult(metadata={"report_month": str(month), "top": [f"{u}: {t:g}" for u, t in top]},
+                                check_results=[check])
 
 
 @dg.asset(partitions_def=report_months, group_name="marts", pool="duckdb", deps=[dti_summary],

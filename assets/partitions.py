@@ -57,6 +57,16 @@ def report_month_of_run(context: dg.AssetExecutionContext | dg.AssetCheckExecuti
         return None
 
 
+_PARTITIONED_CHECK = "Specifying a partitions_def on an AssetCheckSpec is currently in preview"
+
+
+def monthly_check_spec(name: str, asset: str, description: str) -> dg.AssetCheckSpec:
+    """A check run by its asset's own step, partitioned by report month like `monthly_asset_check`."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=_PARTITIONED_CHECK)
+        return dg.AssetCheckSpec(name, asset=asset, description=description, partitions_def=report_months)
+
+
 def monthly_asset_check(**kwargs):
     """`dg.asset_check` partitioned by report month, in the pool "duckdb" like the assets. Dagster 1.13 marks a
     partitioned check "preview" with a PreviewWarning on every import of the definitions; the checks are
@@ -68,8 +78,7 @@ def monthly_asset_check(**kwargs):
     check of one run would otherwise hold the file while a step of the other, slot in hand, waits for it."""
     def decorate(fn):
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=dg.PreviewWarning,
-                                    message="Specifying a partitions_def on an AssetCheckSpec is currently in preview")
+            warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=_PARTITIONED_CHECK)
             return dg.asset_check(partitions_def=report_months, pool="duckdb", **kwargs)(fn)
 
     return decorate

@@ -1,7 +1,7 @@
 """Everything Dagster loads: `dagster dev -m pipelines.definitions`."""
 import dagster as dg
 
-from assets import appraisals, checks, exports, mart_checks, marts, publish, quality, reference, unit_workbooks
+from assets import appraisals, exports, marts, publish, quality, reference, unit_workbooks
 from pipelines.jobs import monthly_job
 from pipelines.progress import progress_logger
 from assets.resources import InboxResource, WarehouseResource
@@ -10,7 +10,7 @@ from pipelines.sensors import inbox_sensor
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([reference, unit_workbooks, appraisals, exports, marts, quality, publish]),
-    asset_checks=[*dg.load_asset_checks_from_modules([reference, mart_checks]), *checks.CHECKS],
+    asset_checks=dg.load_asset_checks_from_modules([reference]),
     jobs=[monthly_job],
     schedules=[monthly_schedule],
     sensors=[inbox_sensor],

@@ -13,13 +13,18 @@ library.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
+import pickle
+import signal
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+import traceback
 from pathlib import Path
 
 import pandas as pd
+
+from domain.paths import REPO_DIR
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +100,81 @@ def _write_docs(docs_dir: Path, name: str) -> None:
     gx.checkpoint.UpdateDataDocsAction(name="data_docs").run(_RESULTS.pop(f"{docs_dir}/{name}"))
 
 
+def serve() -> None:
+    """The worker's loop: each request on stdin, `(function name, arguments)`, is answered on stdout,
+    `("ok", result)` or `("error", traceback)`, in order, until stdin closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C reaches the run, which closes stdin when it stops
+    requests, answers = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # whatever the library prints is not an answer
+    while True:
+        try:
+            name, args = pickle.load(requests)
+        except EOFError:   # every answer is written: skip the interpreter's teardown (~0,5 s of collection)
+            answers.close()
+            os._exit(0)
+        try:
+            answer = ("ok", globals()[name](*args))
+        except Exception:  # noqa: BLE001 - told to the asking process
+            answer = ("error", traceback.format_exc(limit=5))
+        pickle.dump(answer, answers)
+        answers.flush()
+
+
 # --- in the run's process ------------------------------------------------------------------------------------
-_worker: ProcessPoolExecutor | None = None
-_docs: list[Future] = []
+class _Worker:
+    """`python -m warehouse.expectations` (a fresh interpreter: nothing of the caller's `__main__` is run
+    again), asked in order; answers not waited for (the warm-up, data docs) are read before the next one."""
+
+    def __init__(self, docs_dir: Path | None):
+        path = os.pathsep.join(p for p in (str(REPO_DIR), os.environ.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen([sys.executable, "-m", "warehouse.expectations"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+        self.unanswered = 0
+        self.ask("_warm", docs_dir, wait=False)
+
+    def ask(self, name: str, *args, wait: bool = True):
+        pickle.dump((name, args), self.process.stdin)
+        self.process.stdin.flush()
+        self.unanswered += 1
+        if wait:
+            self.read_answers(but=1)
+            try:
+                status, result = pickle.load(self.process.stdout)
+            except EOFError:
+                raise RuntimeError("great-expectations: tiến trình kiểm tra đã dừng giữa chừng") from None
+            self.unanswered -= 1
+            if status != "ok":
+                raise RuntimeError(f"great-expectations: {result}")
+            return result
+
+    def read_answers(self, but: int = 0) -> None:
+        while self.unanswered > but:
+            status, result = pickle.load(self.process.stdout)
+            self.unanswered -= 1
+            if status != "ok":  # the warm-up or data docs: a view of verdicts already given
+                log.warning("great-expectations: %s", result)
+
+    def stop(self) -> None:
+        self.read_answers()
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_worker: _Worker | None = None
 _lock = threading.Lock()
 
 
-def start_worker(docs_dir: Path | None = None) -> ProcessPoolExecutor:
-    """The worker (one per process, started once); it imports great-expectations and opens `docs_dir`'s
-    context at once, so that the first check finds them ready."""
+def start_worker(docs_dir: Path | None = None) -> None:
+    """Start the worker (once); it imports great-expectations and opens `docs_dir`'s context at once, so
+    that the first check finds them ready."""
     global _worker
     with _lock:
-        if _worker is None:
-            _worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            _worker.submit(_warm, docs_dir)
-        return _worker
+        if _worker is None or _worker.process.poll() is not None:
+            _worker = _Worker(docs_dir)
 
 
 def stop_worker() -> None:
@@ -117,14 +182,8 @@ def stop_worker() -> None:
     global _worker
     with _lock:
         worker, _worker = _worker, None
-        pending, _docs[:] = list(_docs), []
-    for future in pending:
-        try:
-            future.result()
-        except Exception as exc:  # noqa: BLE001 - the docs are a view of verdicts already given
-            log.warning("great-expectations data docs not written: %s", exc)
-    if worker is not None:
-        worker.shutdown(wait=True, cancel_futures=True)
+        if worker is not None:
+            worker.stop()
 
 
 def docs_folder(warehouse: Path) -> Path:
@@ -140,9 +199,15 @@ def validate_frame(frame: pd.DataFrame, name: str, expectations: list[Expectatio
                    docs_dir: Path | None = None) -> tuple[bool, list[str]]:
     """Run the expectations on the frame in the worker; (all passed, what failed and how often). With a
     `docs_dir` the verdict's data docs follow, written while the caller goes on."""
-    worker = start_worker(docs_dir)
-    verdict = worker.submit(_validate, frame, name, expectations, docs_dir).result()
-    if docs_dir is not None:
-        with _lock:
-            _docs.append(worker.submit(_write_docs, docs_dir, name))
+    start_worker(docs_dir)
+    with _lock:
+        verdict = _worker.ask("_validate", frame, name, expectations, docs_dir)
+        if docs_dir is not None:
+            _worker.ask("_write_docs", docs_dir, name, wait=False)
     return verdict
+
+
+if __name__ == "__main__":
+    from warehouse.expectations import serve as serve_here   # one copy of the module, the one unpickling uses
+
+    serve_here()

@@ -183,6 +183,12 @@ def test_a_run_names_its_report_month_in_tags_metadata_and_check_results(env):
         for event in materialised:
             metadata = event.dagster_event.event_specific_data.materialization.metadata
             assert metadata["report_month"].value == "2024-06", event.dagster_event.asset_key
+        from pipelines.timings import LAST
+
+        # the run summary's times: every step of the run, and each export's landing phases
+        assert sorted(name for name, _ in LAST.steps) == sorted(n.name for n in defs.resolve_job_def(
+            "monthly_report").graph.nodes)
+        assert LAST.phases["onestop"].startswith("dò tệp ") and "; kiểm tra pandera " in LAST.phases["onestop"]
         checks = {(e.dagster_event.event_specific_data.asset_key.path[-1],
                    e.dagster_event.event_specific_data.check_name): e.dagster_event.event_specific_data
                   for e in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)}
